@@ -1,0 +1,102 @@
+"""Settings load from the environment and refuse unsafe production values."""
+
+import pytest
+
+from libs.config import ConfigError, Environment, ServiceSettings, load_settings
+
+STRONG_SECRET = "s" * 40
+POSTGRES_URL = "postgresql://app@db.internal/app"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    for name in ("APP_ENV", "DEBUG", "LOG_LEVEL", "DATABASE_URL", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env file
+
+
+def test_defaults_suit_local_development():
+    settings = load_settings(ServiceSettings)
+    assert settings.app_env is Environment.DEVELOPMENT
+    assert settings.database_url is None
+    assert settings.secret_key is None
+    assert not settings.is_production
+
+
+def test_reads_typed_values_from_the_environment(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "test")
+    monkeypatch.setenv("DEBUG", "true")
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    settings = load_settings(ServiceSettings)
+    assert settings.app_env is Environment.TEST
+    assert settings.debug is True
+    assert settings.log_level == "DEBUG"
+
+
+def test_reads_a_dotenv_file(tmp_path):
+    (tmp_path / ".env").write_text("DATABASE_URL=postgresql://from-dotenv/db\n")
+    assert load_settings(ServiceSettings).database_url == "postgresql://from-dotenv/db"
+
+
+def test_environment_wins_over_dotenv(monkeypatch, tmp_path):
+    (tmp_path / ".env").write_text("LOG_LEVEL=ERROR\n")
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    assert load_settings(ServiceSettings).log_level == "WARNING"
+
+
+def test_malformed_value_names_the_variable(monkeypatch):
+    monkeypatch.setenv("DEBUG", "perhaps")
+    with pytest.raises(ConfigError, match="DEBUG"):
+        load_settings(ServiceSettings)
+
+
+def test_unknown_environment_is_refused(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "prod")
+    with pytest.raises(ConfigError, match="APP_ENV"):
+        load_settings(ServiceSettings)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"DATABASE_URL": POSTGRES_URL}, "SECRET_KEY is required"),
+        ({"DATABASE_URL": POSTGRES_URL, "SECRET_KEY": "short"}, "at least 32"),
+        ({"SECRET_KEY": STRONG_SECRET}, "DATABASE_URL must name a PostgreSQL"),
+        ({"SECRET_KEY": STRONG_SECRET, "DATABASE_URL": "sqlite:///x.db"}, "PostgreSQL"),
+        (
+            {"SECRET_KEY": STRONG_SECRET, "DATABASE_URL": POSTGRES_URL, "DEBUG": "1"},
+            "DEBUG must be false",
+        ),
+    ],
+)
+def test_production_refuses_unsafe_settings(monkeypatch, overrides, message):
+    monkeypatch.setenv("APP_ENV", "production")
+    for name, value in overrides.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(ServiceSettings)
+
+
+def test_production_accepts_safe_settings(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
+    settings = load_settings(ServiceSettings)
+    assert settings.is_production
+    assert settings.secret_key is not None
+    assert settings.secret_key.get_secret_value() == STRONG_SECRET
+
+
+def test_errors_never_echo_a_secret(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
+    monkeypatch.setenv("SECRET_KEY", "hunter2-too-short")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(ServiceSettings)
+    assert "hunter2" not in str(raised.value)
+    assert "hunter2" not in repr(load_settings(ServiceSettings, app_env="development"))
+
+
+def test_overrides_win_over_the_environment(monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "ERROR")
+    assert load_settings(ServiceSettings, log_level="DEBUG").log_level == "DEBUG"

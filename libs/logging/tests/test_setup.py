@@ -1,0 +1,76 @@
+"""Log records come out as one JSON object per line, with the request id when set."""
+
+import io
+import json
+import logging
+
+import pytest
+
+from libs.logging import configure_logging, reset_request_id, set_request_id
+
+
+@pytest.fixture
+def stream():
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    for handler in saved_handlers:
+        root.removeHandler(handler)
+    buffer = io.StringIO()
+    configure_logging("INFO", stream=buffer)
+    yield buffer
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in saved_handlers:
+        root.addHandler(handler)
+    root.setLevel(saved_level)
+
+
+def lines(buffer):
+    return [json.loads(line) for line in buffer.getvalue().splitlines()]
+
+
+def test_each_record_is_one_json_line_with_the_standard_fields(stream):
+    logging.getLogger("orders").warning("stock low: %s left", 3)
+    (record,) = lines(stream)
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "orders"
+    assert record["message"] == "stock low: 3 left"
+    assert record["timestamp"].endswith("+00:00")
+    assert "request_id" not in record
+
+
+def test_request_id_is_added_while_set(stream):
+    token = set_request_id("req-123")
+    try:
+        logging.getLogger("api").info("handled")
+    finally:
+        reset_request_id(token)
+    logging.getLogger("api").info("after")
+    first, second = lines(stream)
+    assert first["request_id"] == "req-123"
+    assert "request_id" not in second
+
+
+def test_extra_fields_are_kept(stream):
+    logging.getLogger("api").info("access", extra={"status": 201, "path": "/items"})
+    (record,) = lines(stream)
+    assert record["status"] == 201
+    assert record["path"] == "/items"
+
+
+def test_configuring_twice_keeps_one_handler_and_updates_the_level(stream):
+    configure_logging("ERROR")
+    ours = [h for h in logging.getLogger().handlers if h.get_name() == "libs.logging.json"]
+    assert len(ours) == 1
+    logging.getLogger("api").warning("dropped")
+    logging.getLogger("api").error("kept")
+    assert [record["message"] for record in lines(stream)] == ["kept"]
+
+
+def test_exceptions_carry_their_traceback(stream):
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logging.getLogger("api").exception("failed")
+    (record,) = lines(stream)
+    assert "ValueError: boom" in record["exc_info"]

@@ -1,0 +1,146 @@
+"""Real PostgreSQL databases for tests: a server from TEST_DATABASE_URL or a throwaway one."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+from sqlalchemy.engine import make_url
+
+INSTALL_HINT = (
+    "The tests need a real PostgreSQL server. Either set TEST_DATABASE_URL to one the tests "
+    "may create databases on (postgresql://user:password@host:5432/postgres), or install the "
+    "server binaries (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql) "
+    "so a throwaway server can be started."
+)
+_UNPRIVILEGED_USER = "nobody"
+
+
+class PostgresUnavailable(RuntimeError):
+    """Raised when no PostgreSQL server can be reached or started."""
+
+
+@dataclass(frozen=True)
+class TestDatabase:
+    """An empty database that exists for the duration of a test session."""
+
+    __test__ = False  # not a pytest test class
+
+    url: str
+    server_version: str
+
+
+@contextmanager
+def postgres_database() -> Iterator[TestDatabase]:
+    """Yield a fresh database, private to this process, and drop it afterwards."""
+    admin_url = os.environ.get("TEST_DATABASE_URL")
+    if admin_url:
+        with database_on(admin_url) as database:
+            yield database
+    else:
+        with throwaway_server() as server_url, database_on(server_url) as database:
+            yield database
+
+
+@contextmanager
+def database_on(admin_url: str) -> Iterator[TestDatabase]:
+    """Create a uniquely named database on the server at `admin_url`; drop it afterwards."""
+    slot = os.environ.get("TEST_EXECUTION_SLOT", "0")
+    name = f"test_{slot}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg2.connect(admin_url, connect_timeout=5)
+    except psycopg2.OperationalError as error:
+        raise PostgresUnavailable(f"cannot connect to TEST_DATABASE_URL: {error}") from error
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            (version,) = cursor.fetchone()
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        yield TestDatabase(url=url, server_version=str(version))
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+        admin.close()
+
+
+def find_server_binaries() -> Path:
+    """The directory holding `initdb` and `pg_ctl`: PATH, then pg_config, then Debian's layout."""
+    initdb = shutil.which("initdb")
+    if initdb:
+        return Path(initdb).parent
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        bindir = subprocess.run(
+            [pg_config, "--bindir"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        if bindir and (Path(bindir) / "initdb").exists():
+            return Path(bindir)
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    if candidates:
+        return Path(candidates[0]).parent
+    raise PostgresUnavailable(INSTALL_HINT)
+
+
+@contextmanager
+def throwaway_server() -> Iterator[str]:
+    """Start a private PostgreSQL server on a free loopback port; yield its admin URL."""
+    bindir = find_server_binaries()
+    # PostgreSQL refuses to run as root, so as root the server runs as an unprivileged user.
+    account = pwd.getpwnam(_UNPRIVILEGED_USER) if os.geteuid() == 0 else None
+    # That user must reach the data directory, and a sandbox's TMPDIR may be private to root.
+    shared_tmp = "/tmp" if account else None  # noqa: S108 - mkdtemp makes a private subdirectory
+    root = Path(tempfile.mkdtemp(prefix="pg-test-", dir=shared_tmp))
+    if account:
+        os.chown(root, account.pw_uid, account.pw_gid)
+    data, port = str(root / "data"), _free_port()
+    pg_ctl = str(bindir / "pg_ctl")
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -k {root} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
+    try:
+        _run([str(bindir / "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+              "--locale=C", "--no-sync"], account)  # fmt: skip
+        _run([pg_ctl, "-D", data, "-o", options, "-l", str(root / "server.log"), "-w", "start"],
+             account)  # fmt: skip
+    except subprocess.CalledProcessError as error:
+        shutil.rmtree(root, ignore_errors=True)
+        raise PostgresUnavailable(
+            f"could not start a throwaway PostgreSQL: {error.stderr.decode(errors='replace')}"
+        ) from error
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        _run([pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"], account, check=False)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _run(command: list[str], account: pwd.struct_passwd | None, check: bool = True) -> None:
+    if account is None:
+        subprocess.run(command, check=check, capture_output=True)
+    else:
+        subprocess.run(
+            command, check=check, capture_output=True, user=account.pw_uid, group=account.pw_gid
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -1,0 +1,55 @@
+"""Database wiring: engine options, migrations and the readiness check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import Engine, text
+
+from libs.health import Check
+from services.api.extensions import db, migrate
+from services.api.settings import ApiSettings
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def engine_options(settings: ApiSettings) -> dict[str, object]:
+    """Pool and timeout options for the configured database."""
+    if settings.uses_embedded_database:
+        return {"connect_args": {"timeout": settings.db_pool_timeout}}
+    return {
+        # A connection the server dropped (restart, failover) is replaced, not handed out.
+        "pool_pre_ping": True,
+        "pool_size": settings.db_pool_size,
+        "max_overflow": 0,
+        "pool_timeout": settings.db_pool_timeout,
+        "connect_args": {"connect_timeout": settings.db_connect_timeout},
+    }
+
+
+def init_database(app: Flask, settings: ApiSettings) -> None:
+    """Bind SQLAlchemy and Flask-Migrate to `app`."""
+    if settings.uses_embedded_database:
+        Path(settings.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.sqlalchemy_url
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(settings)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+
+
+def upgrade_to_head(app: Flask) -> None:
+    """Apply every pending migration."""
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+
+
+def database_check(engine: Engine) -> Check:
+    """A readiness check that passes when the database answers a trivial query."""
+
+    def check() -> None:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    return check

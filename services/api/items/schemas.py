@@ -1,0 +1,48 @@
+"""How items are read from requests and written to responses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from services.api.items.models import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PRICE_PRECISION,
+    PRICE_SCALE,
+)
+
+PRICE_MAX = Decimal(10 ** (PRICE_PRECISION - PRICE_SCALE)) - Decimal(1).scaleb(-PRICE_SCALE)
+
+
+def at_most_two_places(value: Decimal) -> None:
+    """Refuse prices with more decimal places than are stored, instead of rounding them."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -PRICE_SCALE:
+        raise ValidationError(f"Must have at most {PRICE_SCALE} decimal places.")
+
+
+class ItemSchema(Schema):
+    """An item as clients send and receive it; server-set fields are read-only."""
+
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_MAX_LENGTH))
+    description = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=DESCRIPTION_MAX_LENGTH),
+    )
+    price = fields.Decimal(
+        required=True,
+        as_string=True,
+        places=None,
+        validate=[validate.Range(min=0, max=PRICE_MAX), at_most_two_places],
+        metadata={"description": f"Non-negative, at most {PRICE_SCALE} decimal places."},
+    )
+    created_at = fields.AwareDateTime(dump_only=True)
+    updated_at = fields.AwareDateTime(dump_only=True)
+
+
+class ItemPatchSchema(ItemSchema):
+    """A partial update: any subset of the writable fields (load it with partial=True)."""

@@ -1,0 +1,40 @@
+"""Settings of the items API, on top of the shared service settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from libs.config import ServiceSettings
+
+
+class ApiSettings(ServiceSettings):
+    """Every environment variable the API reads; the README lists them all."""
+
+    port: int = Field(8000, ge=1, le=65535, description="Port of the local server (serve.py).")
+    sqlite_path: str = Field(
+        "instance/api.sqlite3",
+        description="SQLite file used when DATABASE_URL is unset (relative to the working dir).",
+    )
+    db_pool_size: int = Field(5, ge=1, le=100, description="Connections kept per worker.")
+    db_pool_timeout: float = Field(
+        5.0, gt=0, description="Seconds a request waits for a free pooled connection."
+    )
+    db_connect_timeout: int = Field(
+        3, ge=1, description="Seconds to wait when opening a PostgreSQL connection."
+    )
+    health_timeout: float = Field(
+        2.0, gt=0, description="Seconds each readiness check may take before it fails."
+    )
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """DATABASE_URL, or the embedded SQLite file when it is unset."""
+        # Absolute, because Flask-SQLAlchemy reads relative SQLite paths from the instance folder.
+        return self.database_url or f"sqlite:///{Path(self.sqlite_path).resolve()}"
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        """True when the service runs on its local SQLite file."""
+        return self.database_url is None

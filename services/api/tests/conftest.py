@@ -1,0 +1,49 @@
+"""Fixtures: a migrated PostgreSQL database per test process, an app, a client, factories."""
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from libs.testing.postgres import TestDatabase, postgres_database
+from services.api.app import create_app
+from services.api.database import upgrade_to_head
+from services.api.extensions import db as sqlalchemy_db
+from services.api.tests.factories import make_settings
+
+
+@pytest.fixture(scope="session")
+def database(request: pytest.FixtureRequest) -> Iterator[TestDatabase]:
+    """An empty database on a real PostgreSQL server, private to this test process."""
+    with postgres_database() as database:
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"PostgreSQL server {database.server_version}")
+        yield database
+
+
+@pytest.fixture(scope="session")
+def app(database: TestDatabase) -> Flask:
+    """The API on the test database, migrated to head."""
+    app = create_app(make_settings(database.url))
+    upgrade_to_head(app)
+    return app
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[object]:
+    """The SQLAlchemy handle inside an app context; every table is emptied afterwards."""
+    with app.app_context():
+        yield sqlalchemy_db
+        sqlalchemy_db.session.rollback()
+        tables = ", ".join(table.name for table in sqlalchemy_db.metadata.sorted_tables)
+        sqlalchemy_db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        sqlalchemy_db.session.commit()
+
+
+@pytest.fixture
+def client(app: Flask, db: object) -> FlaskClient:
+    """A test client on a clean database."""
+    return app.test_client()
