@@ -104,7 +104,8 @@ def throwaway_server() -> Iterator[str]:
     # PostgreSQL refuses to run as root, so as root the server runs as an unprivileged user.
     account = pwd.getpwnam(_UNPRIVILEGED_USER) if os.geteuid() == 0 else None
     # That user must reach the data directory, and a sandbox's TMPDIR may be private to root.
-    shared_tmp = "/tmp" if account else None  # noqa: S108 - mkdtemp makes a private subdirectory
+    # mkdtemp makes a private subdirectory there, so the shared parent is safe.
+    shared_tmp = "/tmp" if account else None  # noqa: S108  # nosec B108
     root = Path(tempfile.mkdtemp(prefix="pg-test-", dir=shared_tmp))
     if account:
         os.chown(root, account.pw_uid, account.pw_gid)
