@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from typing import TypeVar
+from urllib.parse import quote
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,12 +40,37 @@ class ServiceSettings(BaseSettings):
     )
     database_url: str | None = Field(
         None,
-        description="SQLAlchemy URL of the database; unset means a local SQLite file.",
+        repr=False,  # it usually carries a password
+        description="SQLAlchemy URL of the database; unset means the DB_* parts, else SQLite.",
+    )
+    db_host: str | None = Field(
+        None,
+        description="PostgreSQL host, used with the other DB_* parts when DATABASE_URL is unset.",
+    )
+    db_port: int = Field(5432, ge=1, le=65535, description="PostgreSQL port.")
+    db_name: str = Field("app", description="PostgreSQL database name.")
+    db_user: str = Field("app", description="PostgreSQL user.")
+    db_password: SecretStr | None = Field(None, description="PostgreSQL password (a secret).")
+    db_sslmode: str = Field(
+        "require",
+        pattern=r"^(disable|allow|prefer|require|verify-ca|verify-full)$",
+        description="libpq sslmode for a URL built from the DB_* parts.",
     )
     secret_key: SecretStr | None = Field(
         None,
         description=f"Signing key of at least {MIN_SECRET_LENGTH} characters; production needs it.",
     )
+
+    @property
+    def resolved_database_url(self) -> str | None:
+        """DATABASE_URL, else a PostgreSQL URL built from the DB_* parts, else None."""
+        if self.database_url or not self.db_host:
+            return self.database_url
+        password = self.db_password.get_secret_value() if self.db_password else ""
+        user = quote(self.db_user, safe="") + (":" + quote(password, safe="") if password else "")
+        database = quote(self.db_name, safe="")
+        host = f"{self.db_host}:{self.db_port}"
+        return f"postgresql://{user}@{host}/{database}?sslmode={self.db_sslmode}"
 
     @property
     def is_production(self) -> bool:
@@ -61,7 +87,8 @@ class ServiceSettings(BaseSettings):
             raise ValueError("SECRET_KEY is required when APP_ENV=production")
         if len(self.secret_key.get_secret_value()) < MIN_SECRET_LENGTH:
             raise ValueError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters")
-        if not self.database_url or self.database_url.startswith("sqlite"):
+        url = self.resolved_database_url
+        if not url or url.startswith("sqlite"):
             raise ValueError("DATABASE_URL must name a PostgreSQL server when APP_ENV=production")
         return self
 

@@ -32,9 +32,9 @@ class ApiSettings(ServiceSettings):
     def sqlalchemy_url(self) -> str:
         """DATABASE_URL, or the embedded SQLite file when it is unset."""
         # Absolute, because Flask-SQLAlchemy reads relative SQLite paths from the instance folder.
-        return self.database_url or f"sqlite:///{Path(self.sqlite_path).resolve()}"
+        return self.resolved_database_url or f"sqlite:///{Path(self.sqlite_path).resolve()}"
 
     @property
     def uses_embedded_database(self) -> bool:
         """True when the service runs on its local SQLite file."""
-        return self.database_url is None
+        return self.resolved_database_url is None

@@ -10,7 +10,7 @@ POSTGRES_URL = "postgresql://app@db.internal/app"
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
-    for name in ("APP_ENV", "DEBUG", "LOG_LEVEL", "DATABASE_URL", "SECRET_KEY"):
+    for name in ("APP_ENV", "DEBUG", "LOG_LEVEL", "DATABASE_URL", "SECRET_KEY", "DB_HOST"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env file
 
@@ -100,3 +100,34 @@ def test_errors_never_echo_a_secret(monkeypatch):
 def test_overrides_win_over_the_environment(monkeypatch):
     monkeypatch.setenv("LOG_LEVEL", "ERROR")
     assert load_settings(ServiceSettings, log_level="DEBUG").log_level == "DEBUG"
+
+
+def test_database_url_is_built_from_parts_with_tls_and_escaped_password(monkeypatch):
+    monkeypatch.setenv("DB_HOST", "db.internal")
+    monkeypatch.setenv("DB_NAME", "items")
+    monkeypatch.setenv("DB_USER", "api")
+    monkeypatch.setenv("DB_PASSWORD", "p@ss/word:1")
+    settings = load_settings(ServiceSettings)
+    assert settings.resolved_database_url == (
+        "postgresql://api:p%40ss%2Fword%3A1@db.internal:5432/items?sslmode=require"
+    )
+    assert "p@ss" not in repr(settings)
+
+
+def test_database_url_wins_over_parts(monkeypatch):
+    monkeypatch.setenv("DB_HOST", "db.internal")
+    monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
+    assert load_settings(ServiceSettings).resolved_database_url == POSTGRES_URL
+
+
+def test_production_accepts_a_database_from_parts(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("DB_HOST", "db.internal")
+    monkeypatch.setenv("DB_PASSWORD", "from-secrets-manager")
+    assert load_settings(ServiceSettings).resolved_database_url.startswith("postgresql://app:")
+
+
+def test_database_url_is_not_in_the_repr(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://api:hunter2@db/items")
+    assert "hunter2" not in repr(load_settings(ServiceSettings))
