@@ -1,0 +1,152 @@
+"""Flow rules: what a pull request runs, what main runs, and how a commit reaches production."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from tests.workflows.workflow import (
+    AWS_CREDENTIALS,
+    CD_WORKFLOW,
+    WORKFLOWS,
+    Mapping,
+    action,
+    jobs,
+    load,
+    steps,
+    triggers,
+)
+
+ON_PULL_REQUEST = "github.event_name == 'pull_request'"
+NOT_PULL_REQUEST = "github.event_name != 'pull_request'"
+ON_MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+CHANGED_ONLY = ("--changed-since=origin/main", "--changed-dependents=transitive")
+ENVIRONMENTS = ("staging", "production")
+
+
+def _command(step: Mapping) -> list[str]:
+    """The words of a step's `run:` command ([] for a step that uses an action)."""
+    return shlex.split(str(step.get("run", "")))
+
+
+def _needs(job: Mapping) -> set[str]:
+    """The jobs this job waits for."""
+    needs = job.get("needs") or []
+    return {needs} if isinstance(needs, str) else set(needs)
+
+
+def pull_request_problems(ci: Mapping) -> list[str]:
+    """Pull requests test what changed since main and what depends on it; main tests it all."""
+    problems = []
+    if "pull_request" not in triggers(ci):
+        problems.append("ci.yml does not run on pull requests")
+    runs = [
+        (str(step.get("if", "")), _command(step))
+        for job in jobs(ci).values()
+        for step in steps(job)
+        if _command(step)[:1] == [".ci/test"]
+    ]
+    on_pr = [words for condition, words in runs if condition == ON_PULL_REQUEST]
+    on_main = [words for condition, words in runs if condition == NOT_PULL_REQUEST]
+    if not on_pr or not all(set(CHANGED_ONLY) <= set(words) for words in on_pr):
+        problems.append("pull requests do not test only what changed since origin/main")
+    if not on_main or any(words != [".ci/test"] for words in on_main):
+        problems.append("pushes to main do not run every test")
+    if len(runs) != len(on_pr) + len(on_main):
+        problems.append("a test step runs whatever the event")
+    return problems
+
+
+def testing_problems(ci: Mapping) -> list[str]:
+    """The test job's PostgreSQL service, Terraform before the tests, and the uploaded reports."""
+    problems = []
+    for name, job in jobs(ci).items():
+        job_steps = steps(job)
+        tests = [i for i, step in enumerate(job_steps) if _command(step)[:1] == [".ci/test"]]
+        if not tests:
+            continue
+        image = str(((job.get("services") or {}).get("postgres") or {}).get("image", ""))
+        if not image.startswith("postgres:15"):
+            problems.append(f"job {name} has no postgres:15 service container")
+        for index in tests:
+            url = str((job_steps[index].get("env") or {}).get("TEST_DATABASE_URL", ""))
+            if "job.services.postgres.ports" not in url:
+                problems.append(f"job {name}: a test step does not use the service container")
+        terraform = [
+            i
+            for i, step in enumerate(job_steps)
+            if action(step) == "hashicorp/setup-terraform"
+            and re.fullmatch(
+                r"\d+\.\d+\.\d+", str((step.get("with") or {}).get("terraform_version"))
+            )
+        ]
+        if not terraform or terraform[0] > tests[0]:
+            problems.append(f"job {name} tests before a pinned Terraform is set up")
+        if not any(
+            action(step) == "actions/upload-artifact"
+            and "always()" in str(step.get("if", ""))
+            and "dist/test/reports" in str((step.get("with") or {}).get("path", ""))
+            for step in job_steps[tests[-1] :]
+        ):
+            problems.append(f"job {name} does not upload the test reports, pass or fail")
+    return problems
+
+
+def deploy_problems(ci: Mapping, cd: Mapping) -> list[str]:
+    """Main deploys after every check passed: staging, then production, one deploy at a time."""
+    problems = []
+    if set(triggers(cd)) != {"workflow_call"}:
+        problems.append("cd.yml runs on more than a call from ci.yml")
+    callers = {name: job for name, job in jobs(ci).items() if job.get("uses") == CD_WORKFLOW}
+    if not callers:
+        problems.append("ci.yml never calls cd.yml")
+    for name, job in callers.items():
+        if _needs(job) != set(jobs(ci)) - set(callers):
+            problems.append(f"ci.yml: job {name} deploys without waiting for every check")
+        if job.get("if") != ON_MAIN_PUSH:
+            problems.append(f"ci.yml: job {name} deploys on more than a push to main")
+    builders = {
+        name
+        for name, job in jobs(cd).items()
+        if any(_command(step)[:2] == [".ci/build-image", "$GITHUB_SHA"] for step in steps(job))
+    }
+    deployers: dict[str, str] = {}
+    for name, job in jobs(cd).items():
+        if any(action(step) == AWS_CREDENTIALS for step in steps(job)):
+            deployers[str(job.get("environment"))] = name
+            problems += _deploy_job_problems(name, job)
+    if sorted(deployers) != sorted(ENVIRONMENTS):
+        problems.append(f"cd.yml deploys to {sorted(deployers)}, not to staging and production")
+        return problems
+    staging, production = (jobs(cd)[deployers[environment]] for environment in ENVIRONMENTS)
+    if not builders or not builders <= _needs(staging):
+        problems.append("cd.yml: staging does not deploy the image built for the commit")
+    if deployers["staging"] not in _needs(production):
+        problems.append("cd.yml: production does not wait for staging")
+    return problems
+
+
+def _deploy_job_problems(name: str, job: Mapping) -> list[str]:
+    """A deploy job runs alone per environment and deploys the commit's image with .ci/deploy."""
+    environment = str(job.get("environment"))
+    problems = []
+    concurrency = job.get("concurrency")
+    if (
+        not isinstance(concurrency, dict)
+        or environment not in str(concurrency.get("group", ""))
+        or concurrency.get("cancel-in-progress") is not False
+    ):
+        problems.append(f"cd.yml: deploys of {environment} may overlap or cancel each other")
+    if not any(
+        _command(step)[:3] == [".ci/deploy", environment, "$GITHUB_SHA"] for step in steps(job)
+    ):
+        problems.append(f"cd.yml: job {name} does not deploy the commit to {environment}")
+    return problems
+
+
+def all_flow_problems(root: Path) -> list[str]:
+    """Every flow rule over the repository's ci.yml and cd.yml."""
+    ci = load(root / WORKFLOWS / "ci.yml")
+    cd = load(root / WORKFLOWS / "cd.yml")
+    return pull_request_problems(ci) + testing_problems(ci) + deploy_problems(ci, cd)
