@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response
+from collections.abc import Callable
+
+from flask import Blueprint, Flask, Response, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
 from services.api.settings import ApiSettings
 
@@ -27,7 +28,7 @@ def init_rate_limits(
     # limiter's, sees the headers the limiter added.
     app.after_request(_retry_after_only_when_throttled)
     limiter = Limiter(
-        get_remote_address,
+        client_address(settings.rate_limit_trusted_proxies),
         app=app,
         storage_uri=settings.rate_limit_storage_uri,
         headers_enabled=True,
@@ -37,6 +38,21 @@ def init_rate_limits(
     limiter.limit(settings.rate_limit_token, methods=["POST"])(token)
     limiter.limit(settings.rate_limit_register, methods=["POST"])(registration)
     return limiter
+
+
+def client_address(trusted_proxies: int) -> Callable[[], str]:
+    """A key function: the client's address, as the last `trusted_proxies` proxies report it."""
+
+    def key() -> str:
+        # Each proxy appends the address it received the request from to X-Forwarded-For, so
+        # with n trusted proxies in front, the client is n places from the end of the chain,
+        # counting the TCP peer; anything earlier in the header is the client's own claim.
+        forwarded = request.headers.get("X-Forwarded-For", "") if trusted_proxies else ""
+        chain = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        chain.append(request.remote_addr or "")
+        return chain[max(len(chain) - 1 - trusted_proxies, 0)]
+
+    return key
 
 
 def _retry_after_only_when_throttled(response: Response) -> Response:

@@ -51,6 +51,12 @@ class ApiSettings(ServiceSettings):
         pattern=RATE_LIMIT_PATTERN,
         description="Registrations allowed per client address.",
     )
+    rate_limit_trusted_proxies: int = Field(
+        0,
+        ge=0,
+        le=10,
+        description="Proxies in front whose X-Forwarded-For names the client (1 behind an ALB).",
+    )
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -90,3 +90,35 @@ def test_malformed_limit_settings_stop_start_up(monkeypatch, variable, value):
     monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError, match=variable):
         load_settings(ApiSettings)
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_counted(app, database, db):
+    settings = make_settings(
+        database.url, rate_limit_register="1/minute", rate_limit_trusted_proxies=1
+    )
+    client = create_app(settings).test_client()
+
+    def register_from(address, n, claimed=""):
+        forwarded = f"{claimed}, {address}" if claimed else address
+        return client.post(
+            USERS_URL,
+            json={"email": f"p{n}@example.com", "password": PASSWORD},
+            headers={"X-Forwarded-For": forwarded},
+        )
+
+    assert register_from("198.51.100.1", 0).status_code == 201
+    assert_throttled(register_from("198.51.100.1", 1))
+    # A client cannot escape its allowance by claiming another address in front of its own.
+    assert_throttled(register_from("198.51.100.1", 2, claimed="203.0.113.9"))
+    assert register_from("198.51.100.2", 3).status_code == 201
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(limited):
+    for n in range(2):
+        assert register(limited, n).status_code == 201
+    spoofed = limited.post(
+        USERS_URL,
+        json={"email": "s@example.com", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    assert_throttled(spoofed)
