@@ -6,11 +6,12 @@ import jwt
 import pytest
 from argon2 import PasswordHasher
 
+from services.api.app import create_app
 from services.api.auth import passwords
 from services.api.auth.tokens import AUDIENCE, EXTENSION_KEY, ISSUER
 from services.api.columns import utcnow
 from services.api.extensions import db as sqlalchemy_db
-from services.api.tests.factories import PASSWORD, UserFactory, bearer
+from services.api.tests.factories import PASSWORD, UserFactory, bearer, make_settings
 from services.api.users.models import User
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -47,6 +48,24 @@ def test_the_token_names_the_user_and_expires_after_the_ttl(app, client, user):
     assert claims["sub"] == str(user.id)
     assert claims["iss"] == ISSUER
     assert claims["exp"] - claims["iat"] == 900
+
+
+def test_secret_key_signs_tokens_for_the_configured_lifetime(database, user):
+    secret = "s" * 32
+    keyed = create_app(make_settings(database.url, secret_key=secret, access_token_ttl=120))
+    body = login(keyed.test_client(), user.email).get_json()
+    assert body["expires_in"] == 120
+    claims = jwt.decode(body["access_token"], secret, algorithms=["HS256"], audience=AUDIENCE)
+    assert claims["exp"] - claims["iat"] == 120
+
+
+def test_without_secret_key_each_process_signs_with_its_own_random_key(app, database, user):
+    other = create_app(make_settings(database.url)).test_client()
+    token = login(other, user.email).get_json()["access_token"]
+    assert signing_key(app) != signing_key(other.application)
+    assert len(signing_key(app)) >= 32
+    response = app.test_client().get(ME_URL, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
 
 
 def test_the_token_opens_the_api(client, user):
