@@ -8,9 +8,14 @@ from flask_smorest import Api
 from libs.config import load_settings
 from libs.logging import configure_logging
 from services.api import health
+from services.api.auth.bearer import SCHEME_NAME, SECURITY_SCHEME
+from services.api.auth.routes import blp as auth_blueprint
+from services.api.auth.tokens import init_tokens
 from services.api.database import init_database
 from services.api.items.routes import blp as items_blueprint
+from services.api.ratelimit import init_rate_limits
 from services.api.settings import ApiSettings
+from services.api.users.routes import blp as users_blueprint
 
 
 def create_app(settings: ApiSettings | None = None) -> Flask:
@@ -38,13 +43,19 @@ def api_config(settings: ApiSettings) -> dict[str, object]:
 
 
 def register_extensions(app: Flask, settings: ApiSettings) -> Api:
-    """Bind the database, migrations and health registry; return the app's OpenAPI `Api`."""
+    """Bind the database, health registry, token keys and rate limits; return the `Api`."""
     init_database(app, settings)
     health.init_health(app, settings.health_timeout)
-    return Api(app)
+    init_tokens(app, settings)
+    init_rate_limits(app, settings, token=auth_blueprint, registration=users_blueprint)
+    api = Api(app)
+    api.spec.components.security_scheme(SCHEME_NAME, SECURITY_SCHEME)
+    return api
 
 
 def register_blueprints(api: Api) -> None:
     """Mount every resource's blueprint."""
     api.register_blueprint(health.blp)
+    api.register_blueprint(users_blueprint)
+    api.register_blueprint(auth_blueprint)
     api.register_blueprint(items_blueprint)

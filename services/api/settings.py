@@ -8,6 +8,12 @@ from pydantic import Field
 
 from libs.config import ServiceSettings
 
+# "10/minute", "5 per second", "100/hour;1000/day": the rate limit notation of Flask-Limiter.
+RATE_LIMIT_PATTERN = (
+    r"^\s*\d+\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day|month|year)s?\s*"
+    r"([;,]\s*\d+\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day|month|year)s?\s*)*$"
+)
+
 
 class ApiSettings(ServiceSettings):
     """Every environment variable the API reads; the README lists them all."""
@@ -26,6 +32,30 @@ class ApiSettings(ServiceSettings):
     )
     health_timeout: float = Field(
         2.0, gt=0, description="Seconds each readiness check may take before it fails."
+    )
+    access_token_ttl: int = Field(
+        900, ge=60, le=86400, description="Seconds an access token stays valid."
+    )
+    rate_limit_storage_uri: str = Field(
+        "memory://",
+        pattern=r"^(memory|redis|rediss|redis\+sentinel|redis\+cluster)://",
+        description="Where rate limit counters live: memory:// per process, or a Redis URL.",
+    )
+    rate_limit_token: str = Field(
+        "10/minute",
+        pattern=RATE_LIMIT_PATTERN,
+        description="Token requests allowed per client address.",
+    )
+    rate_limit_register: str = Field(
+        "5/minute",
+        pattern=RATE_LIMIT_PATTERN,
+        description="Registrations allowed per client address.",
+    )
+    rate_limit_trusted_proxies: int = Field(
+        0,
+        ge=0,
+        le=10,
+        description="Proxies in front whose X-Forwarded-For names the client (1 behind an ALB).",
     )
 
     @property

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, DateTime, Numeric, String
-from sqlalchemy.engine import Dialect
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
+from services.api.columns import UTCDateTime, utcnow
 from services.api.extensions import db
 
 NAME_MAX_LENGTH = 200
@@ -19,39 +18,27 @@ PRICE_PRECISION = 12
 PRICE_SCALE = 2
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
-
-
 def _same_as_created_at(context: DefaultExecutionContext) -> datetime:
     """A new row's updated_at equals its created_at."""
     parameters: dict[str, datetime] = context.get_current_parameters()  # type: ignore[no-untyped-call]
     return parameters["created_at"]
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp that always comes back timezone-aware, even from SQLite."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
-
-
 class Item(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
-    """Something with a name and a price."""
+    """Something with a name and a price, owned by the user who created it."""
 
     __tablename__ = "items"
     __table_args__ = (
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
+        # The list endpoint filters by owner and sorts by one of these, id breaking ties; the
+        # leading owner_id also serves the foreign key.
+        Index("ix_items_owner_id_name", "owner_id", "name", "id"),
+        Index("ix_items_owner_id_created_at", "owner_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
     price: Mapped[Decimal] = mapped_column(Numeric(PRICE_PRECISION, PRICE_SCALE))
@@ -59,3 +46,8 @@ class Item(db.Model):  # type: ignore[name-defined]  # db.Model is built at run 
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=_same_as_created_at, onupdate=utcnow
     )
+    # SQLAlchemy adds `AND version = <loaded>` to every UPDATE and DELETE and bumps it, so a
+    # write based on an outdated read matches no row instead of overwriting a newer one.
+    version: Mapped[int] = mapped_column()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,4 +1,4 @@
-"""The /api/v1/items endpoints."""
+"""The /api/v1/items endpoints: each user's own items, paginated, with ETags."""
 
 from __future__ import annotations
 
@@ -6,73 +6,96 @@ from typing import Any
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
-from sqlalchemy import select
+from flask_smorest.pagination import PaginationParameters
 
-from services.api.extensions import db
+from services.api.auth.bearer import current_user
+from services.api.blueprint import Blueprint
+from services.api.items import service
 from services.api.items.models import Item
-from services.api.items.schemas import ItemPatchSchema, ItemSchema
+from services.api.items.schemas import ItemPatchSchema, ItemQuerySchema, ItemSchema
 
 blp = Blueprint("items", __name__, url_prefix="/api/v1/items", description="Items.")
 
-item_schema = ItemSchema()
 item_patch_schema = ItemPatchSchema(partial=True)
 
 
-def get_item_or_404(item_id: int) -> Item:
-    """The item with `item_id`, or a 404 response."""
-    return db.session.get(Item, item_id) or abort(404, message=f"Item {item_id} not found.")
+def etag_data(item: Item) -> dict[str, int]:
+    """What an item's ETag is computed from: any change bumps its version."""
+    return {"id": item.id, "version": item.version}
 
 
 @blp.route("")
 class Items(MethodView):
-    """The collection of items."""
+    """The caller's items."""
 
+    @blp.auth_required
+    @blp.arguments(ItemQuerySchema, location="query")
     @blp.response(200, ItemSchema(many=True))
-    def get(self) -> list[Item]:
-        """List items"""
-        return list(db.session.scalars(select(Item).order_by(Item.id)))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[Item]:
+        """List your items"""
+        items, pagination_parameters.item_count = service.list_page(
+            current_user(),
+            sort=query["sort"],
+            name=query.get("name"),
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+        )
+        return items
 
+    @blp.auth_required
+    @blp.etag
     @blp.arguments(ItemSchema)
     @blp.response(201, ItemSchema, headers={"Location": {"schema": {"type": "string"}}})
     def post(self, data: dict[str, Any]) -> tuple[Item, dict[str, str]]:
         """Create an item"""
-        item = Item(**data)
-        db.session.add(item)
-        db.session.commit()
+        item = service.create(current_user(), data)
+        blp.set_etag(etag_data(item))
         return item, {"Location": url_for("items.ItemById", item_id=item.id)}
 
 
 @blp.route("/<int:item_id>")
 class ItemById(MethodView):
-    """One item."""
+    """One of the caller's items; PUT, PATCH and DELETE need its current ETag in If-Match."""
 
+    @blp.auth_required
+    @blp.etag
     @blp.response(200, ItemSchema)
     def get(self, item_id: int) -> Item:
-        """Get an item"""
-        return get_item_or_404(item_id)
+        """Get one of your items"""
+        item = service.get_owned_or_404(current_user(), item_id)
+        blp.set_etag(etag_data(item))
+        return item
 
+    @blp.auth_required
+    @blp.etag
     @blp.arguments(ItemSchema)
     @blp.response(200, ItemSchema)
     def put(self, data: dict[str, Any], item_id: int) -> Item:
-        """Replace an item"""
-        return _update(get_item_or_404(item_id), data)
+        """Replace one of your items"""
+        return _update(item_id, data)
 
+    @blp.auth_required
+    @blp.etag
     @blp.arguments(item_patch_schema)
     @blp.response(200, ItemSchema)
     def patch(self, data: dict[str, Any], item_id: int) -> Item:
-        """Update some fields of an item"""
-        return _update(get_item_or_404(item_id), data)
+        """Update some fields of one of your items"""
+        return _update(item_id, data)
 
+    @blp.auth_required
+    @blp.etag
     @blp.response(204)
     def delete(self, item_id: int) -> None:
-        """Delete an item"""
-        db.session.delete(get_item_or_404(item_id))
-        db.session.commit()
+        """Delete one of your items"""
+        item = service.get_owned_or_404(current_user(), item_id)
+        blp.check_etag(etag_data(item))
+        service.delete(item)
 
 
-def _update(item: Item, data: dict[str, Any]) -> Item:
-    for field, value in data.items():
-        setattr(item, field, value)
-    db.session.commit()
+def _update(item_id: int, data: dict[str, Any]) -> Item:
+    item = service.get_owned_or_404(current_user(), item_id)
+    blp.check_etag(etag_data(item))
+    service.update(item, data)
+    blp.set_etag(etag_data(item))
     return item

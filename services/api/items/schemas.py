@@ -13,6 +13,7 @@ from services.api.items.models import (
     PRICE_SCALE,
 )
 
+SORT_KEYS = ("name", "-name", "created_at", "-created_at")
 PRICE_MAX = Decimal(10 ** (PRICE_PRECISION - PRICE_SCALE)) - Decimal(1).scaleb(-PRICE_SCALE)
 
 
@@ -46,3 +47,17 @@ class ItemSchema(Schema):
 
 class ItemPatchSchema(ItemSchema):
     """A partial update: any subset of the writable fields (load it with partial=True)."""
+
+
+class ItemQuerySchema(Schema):
+    """How a list of items is sorted and filtered (page and page_size are separate)."""
+
+    sort = fields.String(
+        load_default="created_at",
+        validate=validate.OneOf(SORT_KEYS),
+        metadata={"description": "Sort key; a leading '-' sorts descending."},
+    )
+    name = fields.String(
+        validate=validate.Length(min=1, max=NAME_MAX_LENGTH),
+        metadata={"description": "Only items whose name contains this, ignoring case."},
+    )

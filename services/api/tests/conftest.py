@@ -11,7 +11,7 @@ from libs.testing.postgres import TestDatabase, postgres_database
 from services.api.app import create_app
 from services.api.database import upgrade_to_head
 from services.api.extensions import db as sqlalchemy_db
-from services.api.tests.factories import make_settings
+from services.api.tests.factories import UserFactory, bearer, make_settings
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +47,23 @@ def db(app: Flask) -> Iterator[object]:
 def client(app: Flask, db: object) -> FlaskClient:
     """A test client on a clean database."""
     return app.test_client()
+
+
+@pytest.fixture
+def user(db: object) -> object:
+    """A registered user (password: factories.PASSWORD)."""
+    return UserFactory()
+
+
+@pytest.fixture
+def auth_headers(user: object) -> dict[str, str]:
+    """Authorization headers with a valid access token for `user`."""
+    return bearer(user)
+
+
+@pytest.fixture
+def auth_client(app: Flask, auth_headers: dict[str, str]) -> FlaskClient:
+    """A test client that sends `user`'s bearer token with every request."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = auth_headers["Authorization"]
+    return client

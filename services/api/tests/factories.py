@@ -1,13 +1,35 @@
 """Test data: settings for a test database, and factory_boy factories bound to the app's session."""
 
 from decimal import Decimal
+from functools import cache
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from services.api.auth.passwords import hash_password
+from services.api.auth.tokens import issue_access_token
 from services.api.extensions import db
 from services.api.items.models import Item
 from services.api.settings import ApiSettings
+from services.api.users.models import User
+
+PASSWORD = "correct horse battery"
+
+
+@cache
+def password_hash():
+    """One real argon2 hash of PASSWORD, shared because hashing is slow on purpose."""
+    return hash_password(PASSWORD)
+
+
+class UserFactory(SQLAlchemyModelFactory):
+    class Meta:
+        model = User
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    password_hash = factory.LazyFunction(password_hash)
 
 
 class ItemFactory(SQLAlchemyModelFactory):
@@ -16,11 +38,19 @@ class ItemFactory(SQLAlchemyModelFactory):
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
         sqlalchemy_session_persistence = "commit"
 
+    owner_id = factory.LazyFunction(lambda: UserFactory().id)
     name = factory.Sequence(lambda n: f"item {n}")
     description = factory.Faker("sentence")
     price = factory.LazyFunction(lambda: Decimal("9.99"))
 
 
+def bearer(user, **token_options) -> dict[str, str]:
+    """Authorization headers carrying a fresh access token for `user`."""
+    token, _ = issue_access_token(user.id, **token_options)
+    return {"Authorization": f"Bearer {token}"}
+
+
 def make_settings(database_url: str, **overrides: object) -> ApiSettings:
-    """Test settings pointing at `database_url`."""
-    return ApiSettings(app_env="test", database_url=database_url, **overrides)  # type: ignore[arg-type]
+    """Test settings pointing at `database_url`; rate limits high unless a test lowers them."""
+    defaults = {"rate_limit_token": "1000/minute", "rate_limit_register": "1000/minute"}
+    return ApiSettings(app_env="test", database_url=database_url, **{**defaults, **overrides})  # type: ignore[arg-type]

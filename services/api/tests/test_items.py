@@ -1,4 +1,4 @@
-"""The /api/v1/items endpoints against PostgreSQL."""
+"""The /api/v1/items endpoints against PostgreSQL, as an authenticated user."""
 
 from decimal import Decimal
 
@@ -11,10 +11,19 @@ URL = "/api/v1/items"
 VALID = {"name": "Lamp", "description": "A desk lamp", "price": "19.90"}
 
 
+@pytest.fixture
+def client(auth_client):
+    return auth_client
+
+
 def create(client, **fields):
     response = client.post(URL, json={**VALID, **fields})
     assert response.status_code == 201, response.get_json()
     return response
+
+
+def if_match(response):
+    return {"If-Match": response.headers["ETag"]}
 
 
 def field_errors(response):
@@ -46,8 +55,8 @@ def test_description_is_optional(client):
     assert body["price"] == "3.00"
 
 
-def test_list_returns_items_in_creation_order(client, db):
-    ItemFactory.create_batch(3)
+def test_list_returns_items_in_creation_order(client, user):
+    ItemFactory.create_batch(3, owner_id=user.id)
     names = [item["name"] for item in client.get(URL).get_json()]
     assert len(names) == 3
     assert names == sorted(names, key=lambda name: int(name.split()[1]))
@@ -59,15 +68,18 @@ def test_list_of_nothing_is_empty(client):
     assert response.get_json() == []
 
 
-def test_get_one(client, db):
-    item = ItemFactory(name="Chair", price=Decimal("49.00"))
+def test_get_one(client, user):
+    item = ItemFactory(name="Chair", price=Decimal("49.00"), owner_id=user.id)
     body = client.get(f"{URL}/{item.id}").get_json()
     assert (body["id"], body["name"], body["price"]) == (item.id, "Chair", "49.00")
 
 
 def test_put_replaces_every_writable_field(client):
-    item_id = create(client).get_json()["id"]
-    response = client.put(f"{URL}/{item_id}", json={"name": "Lamp 2", "price": "5.00"})
+    created = create(client)
+    item_id = created.get_json()["id"]
+    response = client.put(
+        f"{URL}/{item_id}", json={"name": "Lamp 2", "price": "5.00"}, headers=if_match(created)
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert (body["name"], body["price"], body["description"]) == ("Lamp 2", "5.00", None)
@@ -75,27 +87,37 @@ def test_put_replaces_every_writable_field(client):
 
 
 def test_put_requires_the_required_fields(client):
-    item_id = create(client).get_json()["id"]
-    errors = field_errors(client.put(f"{URL}/{item_id}", json={"name": "Only a name"}))
+    created = create(client)
+    item_id = created.get_json()["id"]
+    response = client.put(
+        f"{URL}/{item_id}", json={"name": "Only a name"}, headers=if_match(created)
+    )
+    errors = field_errors(response)
     assert errors == {"price": ["Missing data for required field."]}
 
 
 def test_patch_changes_only_the_given_fields(client):
-    item_id = create(client).get_json()["id"]
-    body = client.patch(f"{URL}/{item_id}", json={"price": "1.50"}).get_json()
+    created = create(client)
+    item_id = created.get_json()["id"]
+    body = client.patch(f"{URL}/{item_id}", json={"price": "1.50"}, headers=if_match(created))
+    body = body.get_json()
     assert (body["name"], body["description"], body["price"]) == ("Lamp", "A desk lamp", "1.50")
 
 
 def test_patch_validates_what_it_is_given(client):
-    item_id = create(client).get_json()["id"]
-    errors = field_errors(client.patch(f"{URL}/{item_id}", json={"name": ""}))
+    created = create(client)
+    item_id = created.get_json()["id"]
+    errors = field_errors(
+        client.patch(f"{URL}/{item_id}", json={"name": ""}, headers=if_match(created))
+    )
     assert "name" in errors
     assert client.get(f"{URL}/{item_id}").get_json()["name"] == "Lamp"
 
 
 def test_delete_removes_the_item(client, db):
-    item_id = create(client).get_json()["id"]
-    response = client.delete(f"{URL}/{item_id}")
+    created = create(client)
+    item_id = created.get_json()["id"]
+    response = client.delete(f"{URL}/{item_id}", headers=if_match(created))
     assert response.status_code == 204
     assert response.data == b""
     assert db.session.get(Item, item_id) is None
@@ -104,7 +126,7 @@ def test_delete_removes_the_item(client, db):
 
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
 def test_unknown_id_is_404(client, method):
-    response = getattr(client, method)(f"{URL}/999999", json=VALID)
+    response = getattr(client, method)(f"{URL}/999999", json=VALID, headers={"If-Match": "*"})
     assert response.status_code == 404
 
 
@@ -138,7 +160,9 @@ def test_missing_required_fields_are_listed(client):
     }
 
 
-@pytest.mark.parametrize("field", ["id", "created_at", "updated_at", "owner"])
+@pytest.mark.parametrize(
+    "field", ["id", "created_at", "updated_at", "owner", "owner_id", "version"]
+)
 def test_server_set_and_unknown_fields_are_refused(client, field):
     errors = field_errors(client.post(URL, json={**VALID, field: 1}))
     assert errors == {field: ["Unknown field."]}

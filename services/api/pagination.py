@@ -1,0 +1,56 @@
+"""Page links for paginated lists: RFC 8288 `Link` beside flask-smorest's `X-Pagination`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import flask_smorest
+from flask import request, url_for
+
+LINK_HEADER_DOC = {
+    "description": 'RFC 8288 links to the first, prev, next and last pages: <url>; rel="next"',
+    "schema": {"type": "string"},
+}
+# Page numbers in X-Pagination, and the link relation each becomes.
+RELATIONS = {
+    "first_page": "first",
+    "previous_page": "prev",
+    "next_page": "next",
+    "last_page": "last",
+}
+
+
+def page_url(page: int) -> str:
+    """The current request's URL with its `page` argument replaced."""
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=False)}
+    values["page"] = page
+    return url_for(str(request.endpoint), _external=True, **values)
+
+
+def link_header(metadata: dict[str, Any]) -> str:
+    """A Link header value for the pages `metadata` names."""
+    return ", ".join(
+        f'<{page_url(metadata[key])}>; rel="{relation}"'
+        for key, relation in RELATIONS.items()
+        if key in metadata
+    )
+
+
+class PaginationBlueprint(flask_smorest.Blueprint):
+    """A Blueprint whose paginated responses also carry an RFC 8288 `Link` header."""
+
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+
+    def _set_pagination_metadata(
+        self, page_params: Any, result: Any, headers: dict[str, str] | None
+    ) -> tuple[Any, dict[str, str]]:
+        result, headers = super()._set_pagination_metadata(page_params, result, headers)
+        links = link_header(json.loads(headers[self.PAGINATION_HEADER_NAME]))
+        if links:
+            headers["Link"] = links
+        return result, headers
+
+    def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
+        super()._document_pagination_metadata(spec, resp_doc)
+        resp_doc["headers"]["Link"] = LINK_HEADER_DOC

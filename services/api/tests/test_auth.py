@@ -1,0 +1,233 @@
+"""Access tokens: issuing them, and refusing requests without a valid one."""
+
+from datetime import timedelta
+
+import jwt
+import pytest
+from argon2 import PasswordHasher
+
+from services.api.app import create_app
+from services.api.auth import passwords
+from services.api.auth.tokens import AUDIENCE, EXTENSION_KEY, ISSUER
+from services.api.columns import utcnow
+from services.api.extensions import db as sqlalchemy_db
+from services.api.tests.factories import PASSWORD, UserFactory, bearer, make_settings
+from services.api.users.models import User
+
+TOKEN_URL = "/api/v1/auth/token"
+ME_URL = "/api/v1/users/me"
+BARE_CHALLENGE = 'Bearer realm="items-api"'
+
+
+def login(client, email, password=PASSWORD):
+    return client.post(TOKEN_URL, json={"email": email, "password": password})
+
+
+def signing_key(app):
+    return app.extensions[EXTENSION_KEY].key
+
+
+def forge(key, **changes):
+    now = utcnow()
+    claims = {"sub": "1", "iat": now, "exp": now + timedelta(minutes=5), "iss": ISSUER}
+    claims["aud"] = AUDIENCE
+    claims.update(changes)
+    claims = {name: value for name, value in claims.items() if value is not None}
+    return {"Authorization": f"Bearer {jwt.encode(claims, key, algorithm='HS256')}"}
+
+
+def test_the_token_names_the_user_and_expires_after_the_ttl(app, client, user):
+    response = login(client, user.email)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 900
+    claims = jwt.decode(
+        body["access_token"], signing_key(app), algorithms=["HS256"], audience=AUDIENCE
+    )
+    assert claims["sub"] == str(user.id)
+    assert claims["iss"] == ISSUER
+    assert claims["exp"] - claims["iat"] == 900
+
+
+def test_secret_key_signs_tokens_for_the_configured_lifetime(database, user):
+    secret = "s" * 32
+    keyed = create_app(make_settings(database.url, secret_key=secret, access_token_ttl=120))
+    body = login(keyed.test_client(), user.email).get_json()
+    assert body["expires_in"] == 120
+    claims = jwt.decode(body["access_token"], secret, algorithms=["HS256"], audience=AUDIENCE)
+    assert claims["exp"] - claims["iat"] == 120
+
+
+def test_without_secret_key_each_process_signs_with_its_own_random_key(app, database, user):
+    other = create_app(make_settings(database.url)).test_client()
+    token = login(other, user.email).get_json()["access_token"]
+    assert signing_key(app) != signing_key(other.application)
+    assert len(signing_key(app)) >= 32
+    response = app.test_client().get(ME_URL, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+def test_the_token_opens_the_api(client, user):
+    token = login(client, user.email).get_json()["access_token"]
+    response = client.get(ME_URL, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.get_json()["id"] == user.id
+
+
+def test_token_responses_are_never_cached(client, user):
+    response = login(client, user.email)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Pragma"] == "no-cache"
+
+
+def test_the_email_matches_whatever_its_case(client, db):
+    UserFactory(email="Carol@Example.com")
+    assert login(client, "carol@EXAMPLE.com").status_code == 200
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_401(client, user):
+    wrong_password = login(client, user.email, "not the password")
+    unknown_email = login(client, "nobody@example.com")
+    for response in (wrong_password, unknown_email):
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"] == BARE_CHALLENGE
+        assert "access_token" not in response.get_json()
+    assert wrong_password.get_json() == unknown_email.get_json()
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_every_login_verifies_one_argon2_hash(client, user, monkeypatch, known):
+    # An unknown e-mail must cost as much as a known one, or response times reveal accounts.
+    verified = []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, password_hash, password):
+            verified.append(password_hash)
+            return super().verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
+    email = user.email if known else "nobody@example.com"
+    assert login(client, email, "not the password").status_code == 401
+    assert len(verified) == 1
+    assert verified[0].startswith("$argon2id$")
+
+
+def test_a_hash_with_old_parameters_is_upgraded_at_login(client, db):
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    user = UserFactory(password_hash=weak)
+    assert login(client, user.email).status_code == 200
+    db.session.expire_all()
+    upgraded = db.session.get(User, user.id).password_hash
+    assert upgraded != weak
+    assert not passwords.needs_rehash(upgraded)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"email": "a@example.com"}, {"password": PASSWORD}, {"email": 1, "password": PASSWORD}],
+)
+def test_incomplete_credentials_are_422(client, body):
+    assert client.post(TOKEN_URL, json=body).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": ""},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer   "},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+    ],
+    ids=["no header", "empty", "no token", "blank token", "basic scheme"],
+)
+def test_a_request_without_a_bearer_token_is_challenged(client, db, headers):
+    response = client.get(ME_URL, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == BARE_CHALLENGE
+
+
+def invalid_tokens(app, user):
+    key = signing_key(app)
+    return {
+        "malformed": {"Authorization": "Bearer not.a.jwt"},
+        "wrong signature": forge("another key that is long enough!!", sub=str(user.id)),
+        "expired": bearer(user, now=utcnow() - timedelta(hours=1)),
+        "unsigned": {
+            "Authorization": "Bearer "
+            + jwt.encode({"sub": str(user.id), "iss": ISSUER, "aud": AUDIENCE}, None, "none")
+        },
+        "wrong audience": forge(key, sub=str(user.id), aud="another-service"),
+        "wrong issuer": forge(key, sub=str(user.id), iss="someone-else"),
+        "no expiry": forge(key, sub=str(user.id), exp=None),
+        "not a user id": forge(key, sub="admin"),
+        "deleted user": forge(key, sub=str(user.id + 1000)),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "malformed",
+        "wrong signature",
+        "expired",
+        "unsigned",
+        "wrong audience",
+        "wrong issuer",
+        "no expiry",
+        "not a user id",
+        "deleted user",
+    ],
+)
+def test_an_invalid_token_is_401_invalid_token(app, client, user, case):
+    response = client.get(ME_URL, headers=invalid_tokens(app, user)[case])
+    assert response.status_code == 401
+    challenge = response.headers["WWW-Authenticate"]
+    assert challenge.startswith('Bearer realm="items-api", error="invalid_token"')
+    expected = "expired" if case == "expired" else "invalid"
+    assert expected in challenge
+
+
+def test_every_items_route_needs_a_token(app, client, db):
+    routes = [
+        (method, rule.rule.replace("<int:item_id>", "1"))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("items.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    ]
+    assert len(routes) == 6
+    for method, path in routes:
+        response = client.open(path, method=method, json={}, headers={"If-Match": "*"})
+        assert response.status_code == 401, (method, path)
+        assert response.headers["WWW-Authenticate"] == BARE_CHALLENGE
+
+
+def test_a_token_stops_working_when_its_user_is_gone(client, user, auth_headers):
+    assert client.get(ME_URL, headers=auth_headers).status_code == 200
+    sqlalchemy_db.session.delete(user)
+    sqlalchemy_db.session.commit()
+    assert client.get(ME_URL, headers=auth_headers).status_code == 401
+
+
+def test_the_spec_marks_every_protected_operation(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+    protected = [
+        operation
+        for path, operations in spec["paths"].items()
+        if path.startswith("/api/v1/items") or path == ME_URL
+        for method, operation in operations.items()
+        if method != "parameters"
+    ]
+    assert len(protected) == 7
+    for operation in protected:
+        assert operation["security"] == [{"bearerAuth": []}]
+        assert "WWW-Authenticate" in operation["responses"]["401"]["headers"]
+    for public in (spec["paths"][TOKEN_URL]["post"], spec["paths"]["/api/v1/users"]["post"]):
+        assert "security" not in public
+        assert "Retry-After" in public["responses"]["429"]["headers"]
