@@ -26,6 +26,8 @@ INSTALL_HINT = (
     "so a throwaway server can be started."
 )
 _UNPRIVILEGED_USER = "nobody"
+# Durability is traded for speed: a throwaway server's data need not survive a crash.
+FAST_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 
 class PostgresUnavailable(RuntimeError):
@@ -97,39 +99,90 @@ def find_server_binaries() -> Path:
     raise PostgresUnavailable(INSTALL_HINT)
 
 
+class PostgresServer:
+    """A private PostgreSQL server on a free loopback port that a test may stop and start."""
+
+    def __init__(self, settings: dict[str, str]) -> None:
+        self._bindir = find_server_binaries()
+        # PostgreSQL refuses to run as root, so as root the server runs as an unprivileged user.
+        self._account = pwd.getpwnam(_UNPRIVILEGED_USER) if os.geteuid() == 0 else None
+        # That user must reach the data directory, and a sandbox's TMPDIR may be private to
+        # root. mkdtemp makes a private subdirectory there, so the shared parent is safe.
+        shared_tmp = "/tmp" if self._account else None  # noqa: S108  # nosec B108
+        self._root = Path(tempfile.mkdtemp(prefix="pg-test-", dir=shared_tmp))
+        if self._account:
+            os.chown(self._root, self._account.pw_uid, self._account.pw_gid)
+        self.port = _free_port()
+        self._options = " ".join(
+            [f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self._root}"]
+            + [f"-c {name}={value}" for name, value in settings.items()]
+        )
+        self.running = False
+
+    @property
+    def url(self) -> str:
+        """The admin URL: user and database `postgres`, no password (trust on loopback)."""
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def initdb(self) -> None:
+        """Create the data directory."""
+        self._as_owner(str(self._bindir / "initdb"), "-D", self._data, "-U", "postgres",
+                       "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
+
+    def start(self) -> None:
+        """Start the server on its port and wait until it accepts connections."""
+        log = str(self._root / "server.log")
+        self._as_owner(self._pg_ctl, "-D", self._data, "-o", self._options, "-l", log, "-w", "start")
+        self.running = True
+
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server; `immediate` drops every connection at once, as a crash would."""
+        self._as_owner(self._pg_ctl, "-D", self._data, "-m", mode, "-w", "stop")
+        self.running = False
+
+    def destroy(self) -> None:
+        """Stop the server if it runs and delete its files."""
+        if self.running:
+            self._as_owner(self._pg_ctl, "-D", self._data, "-m", "immediate", "-w", "stop",
+                           check=False)  # fmt: skip
+            self.running = False
+        shutil.rmtree(self._root, ignore_errors=True)
+
+    @property
+    def _data(self) -> str:
+        return str(self._root / "data")
+
+    @property
+    def _pg_ctl(self) -> str:
+        return str(self._bindir / "pg_ctl")
+
+    def _as_owner(self, *command: str, check: bool = True) -> None:
+        _run(list(command), self._account, check=check)
+
+
 @contextmanager
-def throwaway_server() -> Iterator[str]:
-    """Start a private PostgreSQL server on a free loopback port; yield its admin URL."""
-    bindir = find_server_binaries()
-    # PostgreSQL refuses to run as root, so as root the server runs as an unprivileged user.
-    account = pwd.getpwnam(_UNPRIVILEGED_USER) if os.geteuid() == 0 else None
-    # That user must reach the data directory, and a sandbox's TMPDIR may be private to root.
-    # mkdtemp makes a private subdirectory there, so the shared parent is safe.
-    shared_tmp = "/tmp" if account else None  # noqa: S108  # nosec B108
-    root = Path(tempfile.mkdtemp(prefix="pg-test-", dir=shared_tmp))
-    if account:
-        os.chown(root, account.pw_uid, account.pw_gid)
-    data, port = str(root / "data"), _free_port()
-    pg_ctl = str(bindir / "pg_ctl")
-    options = (
-        f"-p {port} -c listen_addresses=127.0.0.1 -k {root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
+def postgres_server(**settings: str) -> Iterator[PostgresServer]:
+    """A started PostgreSQL server; `settings` (-c name=value) override FAST_SETTINGS."""
+    server = PostgresServer({**FAST_SETTINGS, **settings})
     try:
-        _run([str(bindir / "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-              "--locale=C", "--no-sync"], account)  # fmt: skip
-        _run([pg_ctl, "-D", data, "-o", options, "-l", str(root / "server.log"), "-w", "start"],
-             account)  # fmt: skip
+        server.initdb()
+        server.start()
     except subprocess.CalledProcessError as error:
-        shutil.rmtree(root, ignore_errors=True)
+        server.destroy()
         raise PostgresUnavailable(
             f"could not start a throwaway PostgreSQL: {error.stderr.decode(errors='replace')}"
         ) from error
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        yield server
     finally:
-        _run([pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"], account, check=False)
-        shutil.rmtree(root, ignore_errors=True)
+        server.destroy()
+
+
+@contextmanager
+def throwaway_server() -> Iterator[str]:
+    """Start a private PostgreSQL server on a free loopback port; yield its admin URL."""
+    with postgres_server() as server:
+        yield server.url
 
 
 def _run(command: list[str], account: pwd.struct_passwd | None, check: bool = True) -> None:

@@ -9,6 +9,7 @@ from libs.testing.postgres import (
     database_on,
     find_server_binaries,
     postgres_database,
+    postgres_server,
     throwaway_server,
 )
 
@@ -50,6 +51,22 @@ def test_throwaway_server_is_used_otherwise_and_stopped_afterwards(monkeypatch):
         assert query(database.url, "SELECT 1") == 1
     with pytest.raises(psycopg2.OperationalError):
         psycopg2.connect(database.url, connect_timeout=2)
+
+
+def test_a_server_can_be_stopped_and_started_again_with_its_data():
+    with postgres_server(synchronous_commit="on") as server:
+        with psycopg2.connect(server.url) as connection, connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE kept (value int); INSERT INTO kept VALUES (42)")
+        assert query(server.url, "SHOW synchronous_commit") == "on"
+
+        server.stop()
+        with pytest.raises(psycopg2.OperationalError):
+            psycopg2.connect(server.url, connect_timeout=2)
+
+        server.start()
+        assert query(server.url, "SELECT value FROM kept") == 42
+    with pytest.raises(psycopg2.OperationalError):
+        psycopg2.connect(server.url, connect_timeout=2)
 
 
 def test_missing_binaries_say_what_to_install(monkeypatch):
