@@ -8,9 +8,15 @@ from flask_smorest import Api
 from libs.config import load_settings
 from libs.logging import configure_logging
 from services.api import health
+from services.api.access_log import init_access_log
 from services.api.database import init_database
+from services.api.errors import register_errorhandlers
 from services.api.items.routes import blp as items_blueprint
+from services.api.request_body import init_request_body_rules
+from services.api.request_context import init_request_context
+from services.api.security import init_security
 from services.api.settings import ApiSettings
+from services.api.spec import ProblemApi
 
 
 def create_app(settings: ApiSettings | None = None) -> Flask:
@@ -20,8 +26,12 @@ def create_app(settings: ApiSettings | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(api_config(settings))
     app.extensions["settings"] = settings
+    # First, so that every later hook, log line and error sees the request id.
+    init_request_context(app)
     api = register_extensions(app, settings)
-    register_blueprints(api)
+    register_request_hooks(app, api, settings)
+    register_blueprints(app, api)
+    register_errorhandlers(app)
     return app
 
 
@@ -41,10 +51,17 @@ def register_extensions(app: Flask, settings: ApiSettings) -> Api:
     """Bind the database, migrations and health registry; return the app's OpenAPI `Api`."""
     init_database(app, settings)
     health.init_health(app, settings.health_timeout)
-    return Api(app)
+    return ProblemApi(app)
 
 
-def register_blueprints(api: Api) -> None:
+def register_request_hooks(app: Flask, api: Api, settings: ApiSettings) -> None:
+    """Body limits, security headers and CORS, and the access log."""
+    init_request_body_rules(app, api, settings.max_content_length)
+    init_security(app, settings.cors_origins)
+    init_access_log(app)
+
+
+def register_blueprints(app: Flask, api: Api) -> None:
     """Mount every resource's blueprint."""
     api.register_blueprint(health.blp)
     api.register_blueprint(items_blueprint)
