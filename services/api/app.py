@@ -12,6 +12,7 @@ from services.api.access_log import init_access_log
 from services.api.database import init_database
 from services.api.errors import register_errorhandlers
 from services.api.items.routes import blp as items_blueprint
+from services.api.metrics import init_metrics
 from services.api.request_body import init_request_body_rules
 from services.api.request_context import init_request_context
 from services.api.security import init_security
@@ -55,9 +56,10 @@ def register_extensions(app: Flask, settings: ApiSettings) -> Api:
 
 
 def register_request_hooks(app: Flask, api: Api, settings: ApiSettings) -> None:
-    """Body limits, security headers and CORS, and the access log."""
+    """Body limits, security headers and CORS, metrics and the access log."""
     init_request_body_rules(app, api, settings.max_content_length)
     init_security(app, settings.cors_origins)
+    init_metrics(app, settings)
     init_access_log(app)
 
 
