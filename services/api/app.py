@@ -7,7 +7,7 @@ from flask_smorest import Api
 
 from libs.config import load_settings
 from libs.logging import configure_logging
-from services.api import health
+from services.api import docs, health
 from services.api.access_log import init_access_log
 from services.api.database import init_database
 from services.api.errors import register_errorhandlers
@@ -64,6 +64,7 @@ def register_request_hooks(app: Flask, api: Api, settings: ApiSettings) -> None:
 
 
 def register_blueprints(app: Flask, api: Api) -> None:
-    """Mount every resource's blueprint."""
+    """Mount every resource's blueprint, then the docs page (outside the spec)."""
     api.register_blueprint(health.blp)
     api.register_blueprint(items_blueprint)
+    app.register_blueprint(docs.blp)

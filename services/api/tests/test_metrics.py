@@ -65,6 +65,7 @@ def test_build_info_names_the_build(database):
     assert value(samples, "api_build_info", **labels) == 1
 
 
-def test_metrics_stay_out_of_the_openapi_spec(client):
+def test_metrics_and_docs_stay_out_of_the_openapi_spec(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/metrics" not in paths
+    assert not any(path.startswith("/docs") for path in paths)
