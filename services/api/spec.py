@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from http import HTTPStatus
 from typing import Any
 
@@ -20,6 +21,7 @@ _WITH_BODY = (
     HTTPStatus.UNPROCESSABLE_ENTITY,
 )
 _WITH_PATH_PARAMETERS = (HTTPStatus.NOT_FOUND,)
+_PROBLEM_CONTENT = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 class ProblemSchema(Schema):
@@ -47,7 +49,7 @@ class ProblemSchema(Schema):
 
 
 class ErrorResponsesPlugin(BasePlugin):
-    """Documents on every operation the errors it can answer, unless it already does."""
+    """Documents on every operation the errors it can answer, each with the problem schema."""
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
@@ -59,10 +61,18 @@ class ErrorResponsesPlugin(BasePlugin):
             if path and "{" in path:
                 statuses.extend(_WITH_PATH_PARAMETERS)
             responses = operation.setdefault("responses", {})
+            for code, response in responses.items():
+                # An error documented by its description and headers only (`alt_response`).
+                if _is_error(code) and isinstance(response, dict) and "content" not in response:
+                    response["content"] = copy.deepcopy(_PROBLEM_CONTENT)
             documented = {str(code) for code in responses}
             for status in statuses:
                 if str(status.value) not in documented:
                     responses[status.value] = status.name
+
+
+def _is_error(code: int | str) -> bool:
+    return str(code) == "default" or int(code) >= HTTPStatus.BAD_REQUEST
 
 
 class ProblemApi(Api):
