@@ -4,11 +4,12 @@ import logging
 from decimal import Decimal
 from http import HTTPStatus
 
-from flask import Blueprint, Flask, Response, g
+from flask import Blueprint, Flask, Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 from flask_smorest.exceptions import NotModified
+from sqlalchemy import select
 
 from services.api.app import create_app
 from services.api.extensions import db
@@ -35,7 +36,9 @@ def make_probe_app(database_url: str, **overrides: object) -> Flask:
 
     @probes.post("/duplicate/<int:item_id>")
     def duplicate(item_id):
-        db.session.add(Item(id=item_id, name="copy", price=Decimal("1.00")))
+        # Only the id clashes: the owner is the original's, so no other constraint fails first.
+        owner_id = db.session.scalar(select(Item.owner_id).where(Item.id == item_id))
+        db.session.add(Item(id=item_id, owner_id=owner_id, name="copy", price=Decimal("1.00")))
         db.session.commit()
         return {}
 
@@ -45,7 +48,6 @@ def make_probe_app(database_url: str, **overrides: object) -> Flask:
 
     @probes.get("/log")
     def log():
-        g.user_id = 42
         logging.getLogger("probe").warning("inside the request")
         return {"ok": True}
 

@@ -26,11 +26,11 @@ def value(samples, name, **labels):
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-def test_requests_are_counted_by_method_route_template_and_status(client):
-    before = scrape(client)
+def test_requests_are_counted_by_method_route_template_and_status(auth_client):
+    before = scrape(auth_client)
     for item_id in (1, 2, 3):
-        client.get(f"/api/v1/items/{item_id}")
-    after = scrape(client)
+        auth_client.get(f"/api/v1/items/{item_id}")
+    after = scrape(auth_client)
     labels = {"method": "GET", "route": ITEM_ROUTE, "status": "404"}
     assert (
         value(after, "http_requests_total", **labels)

@@ -1,6 +1,7 @@
 """/metrics under real gunicorn with two workers: every scrape sums what all workers counted."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -10,6 +11,9 @@ import time
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
+
+from services.api.app import create_app
+from services.api.tests.factories import bearer_for, make_settings
 
 ITEMS = "/api/v1/items"
 # The hooks, wired the way services/api's gunicorn configuration wires them.
@@ -68,8 +72,16 @@ def items_listed(base):
 
 
 @pytest.fixture
-def server(app, tmp_path):
-    """gunicorn with 2 sync workers in multiprocess mode on the migrated test database."""
+def server(app, user, tmp_path):
+    """gunicorn with 2 sync workers in multiprocess mode on the migrated test database.
+
+    Yields its URL, process, metrics directory, and headers authenticating `user` to it.
+    """
+    # The workers must share a key, as in production; the test signs its token with the same.
+    secret_key = secrets.token_urlsafe(32)
+    database_url = app.extensions["settings"].database_url
+    keyed = create_app(make_settings(database_url, secret_key=secret_key))
+    auth_headers = bearer_for(keyed, user.id)
     multiproc_dir = tmp_path / "prometheus"
     multiproc_dir.mkdir()
     # Left by an earlier server in the same directory: the new one must not add it up.
@@ -80,7 +92,8 @@ def server(app, tmp_path):
         **os.environ,
         "PYTHONPATH": os.pathsep.join(os.path.abspath(path) for path in sys.path),
         "APP_ENV": "test",
-        "DATABASE_URL": app.extensions["settings"].database_url,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secret_key,
         "PROMETHEUS_MULTIPROC_DIR": str(multiproc_dir),
         "LOG_LEVEL": "WARNING",
     }
@@ -93,7 +106,7 @@ def server(app, tmp_path):
     try:
         wait_until(lambda: answers(base) or process.poll() is not None, "gunicorn to answer")
         assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
-        yield base, process, multiproc_dir
+        yield base, process, multiproc_dir, auth_headers
     finally:
         process.terminate()
         try:
@@ -105,13 +118,16 @@ def server(app, tmp_path):
 
 
 def test_counts_add_up_across_workers_and_survive_a_dead_worker(server):
-    base, process, multiproc_dir = server
+    base, process, multiproc_dir, auth_headers = server
     port = int(base.rsplit(":", 1)[1])
     # Hold one worker on an unfinished request, so the next requests all go to the other one.
     held = socket.create_connection(("127.0.0.1", port), timeout=30)
-    held.sendall(f"GET {ITEMS} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n".encode())
+    request_head = f"GET {ITEMS} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+    request_head += f"Authorization: {auth_headers['Authorization']}\r\n"
+    held.sendall(request_head.encode())
     for _ in range(5):
-        assert requests.get(f"{base}{ITEMS}", timeout=30).status_code == 200
+        response = requests.get(f"{base}{ITEMS}", headers=auth_headers, timeout=30)
+        assert response.status_code == 200, response.text
     held.sendall(b"\r\n")
     reply = held.makefile("rb").read()
     held.close()

@@ -62,19 +62,25 @@ def test_every_log_line_of_a_request_carries_its_id(probe_client, log_lines):
     assert "request_id" not in outside
 
 
-def test_the_access_line_has_method_route_status_duration_and_user(probe_client, log_lines):
-    probe_client.get("/probe/log")
-    probe_client.get(f"{URL}/9999")
+def test_the_access_line_has_method_route_status_duration_and_user(
+    auth_client, client, user, log_lines
+):
+    user_id = user.id
+    auth_client.get(f"{URL}/9999")
+    client.get(URL)
     access = [line for line in log_lines() if line["logger"] == "api.access"]
     assert len(access) == 2
-    logged, missing = access
-    assert (logged["method"], logged["route"], logged["status"]) == ("GET", "/probe/log", 200)
-    assert logged["user_id"] == 42
-    assert isinstance(logged["duration_ms"], float)
-    assert logged["duration_ms"] >= 0
-    assert missing["route"] == "/api/v1/items/<int:item_id>"
-    assert missing["status"] == 404
-    assert missing["user_id"] is None
+    authenticated, anonymous = access
+    assert (authenticated["method"], authenticated["route"], authenticated["status"]) == (
+        "GET",
+        "/api/v1/items/<int:item_id>",
+        404,
+    )
+    assert authenticated["user_id"] == user_id
+    assert isinstance(authenticated["duration_ms"], float)
+    assert authenticated["duration_ms"] >= 0
+    assert (anonymous["route"], anonymous["status"]) == (URL, 401)
+    assert anonymous["user_id"] is None
 
 
 def test_an_unmatched_path_is_logged_under_one_route(client, log_lines):

@@ -17,8 +17,8 @@ PREFLIGHT = {
 
 
 @pytest.mark.parametrize("path", [URL, f"{URL}/999", "/health", "/api/v1/openapi.json"])
-def test_every_response_has_the_security_headers(client, path):
-    headers = client.get(path).headers
+def test_every_response_has_the_security_headers(auth_client, path):
+    headers = auth_client.get(path).headers
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
