@@ -51,7 +51,7 @@ def bearer(user, **token_options) -> dict[str, str]:
 
 
 def bearer_for(app, user_id: int) -> dict[str, str]:
-    """Authorization headers with a token signed by `app` (each app without SECRET_KEY has its own)."""
+    """Authorization headers with a token signed by `app`: keyless apps each have their own key."""
     with app.app_context():
         token, _ = issue_access_token(user_id)
     return {"Authorization": f"Bearer {token}"}
