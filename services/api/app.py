@@ -7,14 +7,21 @@ from flask_smorest import Api
 
 from libs.config import load_settings
 from libs.logging import configure_logging
-from services.api import health
+from services.api import docs, health
+from services.api.access_log import init_access_log
 from services.api.auth.bearer import SCHEME_NAME, SECURITY_SCHEME
 from services.api.auth.routes import blp as auth_blueprint
 from services.api.auth.tokens import init_tokens
 from services.api.database import init_database
+from services.api.errors import register_errorhandlers
 from services.api.items.routes import blp as items_blueprint
+from services.api.metrics import init_metrics
 from services.api.ratelimit import init_rate_limits
+from services.api.request_body import init_request_body_rules
+from services.api.request_context import init_request_context
+from services.api.security import init_security
 from services.api.settings import ApiSettings
+from services.api.spec import ProblemApi
 from services.api.users.routes import blp as users_blueprint
 
 
@@ -25,8 +32,12 @@ def create_app(settings: ApiSettings | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(api_config(settings))
     app.extensions["settings"] = settings
+    # First, so that every later hook, log line and error sees the request id.
+    init_request_context(app)
     api = register_extensions(app, settings)
-    register_blueprints(api)
+    register_request_hooks(app, api, settings)
+    register_blueprints(app, api)
+    register_errorhandlers(app)
     return app
 
 
@@ -48,14 +59,23 @@ def register_extensions(app: Flask, settings: ApiSettings) -> Api:
     health.init_health(app, settings.health_timeout)
     init_tokens(app, settings)
     init_rate_limits(app, settings, token=auth_blueprint, registration=users_blueprint)
-    api = Api(app)
+    api = ProblemApi(app)
     api.spec.components.security_scheme(SCHEME_NAME, SECURITY_SCHEME)
     return api
 
 
-def register_blueprints(api: Api) -> None:
-    """Mount every resource's blueprint."""
+def register_request_hooks(app: Flask, api: Api, settings: ApiSettings) -> None:
+    """Body limits, security headers and CORS, metrics and the access log."""
+    init_request_body_rules(app, api, settings.max_content_length)
+    init_security(app, settings.cors_origins)
+    init_metrics(app, settings)
+    init_access_log(app)
+
+
+def register_blueprints(app: Flask, api: Api) -> None:
+    """Mount every resource's blueprint, then the docs page (outside the spec)."""
     api.register_blueprint(health.blp)
     api.register_blueprint(users_blueprint)
     api.register_blueprint(auth_blueprint)
     api.register_blueprint(items_blueprint)
+    app.register_blueprint(docs.blp)

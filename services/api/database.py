@@ -1,18 +1,20 @@
-"""Database wiring: engine options, migrations and the readiness check."""
+"""Database wiring: engine options, migrations and the readiness checks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from libs.health import Check
 from services.api.extensions import db, migrate
 from services.api.settings import ApiSettings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version"
 
 
 def engine_options(settings: ApiSettings) -> dict[str, object]:
@@ -51,5 +53,32 @@ def database_check(engine: Engine) -> Check:
     def check() -> None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+
+    return check
+
+
+class SchemaNotAtHead(RuntimeError):
+    """The database schema is not at the revision the code's migrations end in."""
+
+
+def migration_heads() -> set[str]:
+    """The head revisions of the migrations shipped with the code."""
+    return set(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+
+
+def migrations_check(engine: Engine) -> Check:
+    """A readiness check that passes when the schema is at the migrations' head."""
+    heads = migration_heads()
+
+    def check() -> None:
+        with engine.connect() as connection:
+            current: set[str] = set()
+            if inspect(connection).has_table(VERSION_TABLE):
+                current.update(connection.scalars(text("SELECT version_num FROM alembic_version")))
+        if current != heads:
+            found = ", ".join(sorted(current)) or "no revision"
+            raise SchemaNotAtHead(
+                f"database is at {found}, migrations head is {', '.join(sorted(heads))}"
+            )
 
     return check

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from libs.health import HealthRegistry, Probe
-from services.api.database import database_check
+from libs.health import HealthRegistry, HealthReport, Probe
+from services.api.database import database_check, migrations_check
+from services.api.errors import problem
 from services.api.extensions import db
+from services.api.spec import PROBLEM_CONTENT_TYPE, ProblemSchema
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
 
@@ -20,12 +22,29 @@ def init_health(app: Flask, timeout_seconds: float) -> None:
     registry = HealthRegistry(timeout_seconds=timeout_seconds)
     with app.app_context():
         registry.register("database", database_check(db.engine))
+        registry.register("migrations", migrations_check(db.engine))
     app.extensions[REGISTRY_KEY] = registry
 
 
-def _report(probe: Probe) -> tuple[dict[str, object], int]:
-    report = current_app.extensions[REGISTRY_KEY].run(probe)
-    return report.as_dict(), 200 if report.healthy else 503
+def _report(probe: Probe) -> dict[str, object] | Response:
+    """The report when every check passes; otherwise a 503 problem naming the failing ones."""
+    report: HealthReport = current_app.extensions[REGISTRY_KEY].run(probe)
+    if report.healthy:
+        return report.as_dict()
+    failing = ", ".join(result.name for result in report.results if not result.healthy)
+    return problem(
+        503,
+        f"Failing {probe.value} checks: {failing}.",
+        extensions={"checks": report.as_dict()["checks"]},
+    )
+
+
+def _failing(description: str) -> dict[str, object]:
+    return {
+        "schema": ProblemSchema,
+        "description": description,
+        "content_type": PROBLEM_CONTENT_TYPE,
+    }
 
 
 @blp.route("/health")
@@ -33,8 +52,8 @@ class Health(MethodView):
     """Liveness."""
 
     @blp.response(200)
-    @blp.alt_response(503, description="A liveness check failed.")
-    def get(self) -> tuple[dict[str, object], int]:
+    @blp.alt_response(503, **_failing("A liveness check failed; `checks` says which and why."))
+    def get(self) -> dict[str, object] | Response:
         """Report whether the process is up"""
         return _report(Probe.LIVENESS)
 
@@ -44,7 +63,13 @@ class Ready(MethodView):
     """Readiness."""
 
     @blp.response(200)
-    @blp.alt_response(503, description="A dependency, such as the database, is not answering.")
-    def get(self) -> tuple[dict[str, object], int]:
+    @blp.alt_response(
+        503,
+        **_failing(
+            "The database is not answering, or its schema is not at the migrations' head; "
+            "`checks` says which and why."
+        ),
+    )
+    def get(self) -> dict[str, object] | Response:
         """Report whether the service can serve traffic"""
         return _report(Probe.READINESS)

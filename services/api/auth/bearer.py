@@ -66,11 +66,15 @@ class AuthBlueprint(flask_smorest.Blueprint):
     """A Blueprint whose `auth_required` decorator enforces and documents bearer auth."""
 
     def auth_required(self, view: Callable[..., Any]) -> Callable[..., Any]:
-        """Require a valid bearer token before `view` runs; put the user in `g.current_user`."""
+        """Require a valid bearer token before `view` runs; put the user in `g.current_user`.
+
+        `g.user_id` is set too: the access log reads it.
+        """
 
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             g.current_user = authenticate()
+            g.user_id = g.current_user.id
             return view(*args, **kwargs)
 
         documented = self.alt_response(

@@ -11,7 +11,8 @@ from libs.testing.postgres import TestDatabase, postgres_database
 from services.api.app import create_app
 from services.api.database import upgrade_to_head
 from services.api.extensions import db as sqlalchemy_db
-from services.api.tests.factories import UserFactory, bearer, make_settings
+from services.api.tests.factories import UserFactory, bearer, bearer_for, make_settings
+from services.api.tests.probes import make_probe_app
 
 
 @pytest.fixture(scope="session")
@@ -66,4 +67,24 @@ def auth_client(app: Flask, auth_headers: dict[str, str]) -> FlaskClient:
     """A test client that sends `user`'s bearer token with every request."""
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = auth_headers["Authorization"]
+    return client
+
+
+@pytest.fixture(scope="session")
+def probe_app(app: Flask, database: TestDatabase) -> Flask:
+    """The API with test-only failing routes, on the same migrated database."""
+    return make_probe_app(database.url)
+
+
+@pytest.fixture
+def probe_client(probe_app: Flask, db: object) -> FlaskClient:
+    """A test client of the probe app on a clean database."""
+    return probe_app.test_client()
+
+
+@pytest.fixture
+def probe_auth_client(probe_app: Flask, user: object) -> FlaskClient:
+    """A probe app client that sends `user`'s bearer token, signed with the probe app's key."""
+    client = probe_app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer_for(probe_app, user.id)["Authorization"]  # type: ignore[attr-defined]
     return client

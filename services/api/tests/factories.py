@@ -50,6 +50,13 @@ def bearer(user, **token_options) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def bearer_for(app, user_id: int) -> dict[str, str]:
+    """Authorization headers with a token signed by `app`: keyless apps each have their own key."""
+    with app.app_context():
+        token, _ = issue_access_token(user_id)
+    return {"Authorization": f"Bearer {token}"}
+
+
 def make_settings(database_url: str, **overrides: object) -> ApiSettings:
     """Test settings pointing at `database_url`; rate limits high unless a test lowers them."""
     defaults = {"rate_limit_token": "1000/minute", "rate_limit_register": "1000/minute"}

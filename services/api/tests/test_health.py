@@ -1,7 +1,13 @@
-"""/health is pure liveness; /ready follows the database."""
+"""/health is pure liveness; /ready follows the database and the schema's migration head."""
 
+from flask_migrate import downgrade
+
+from libs.testing.postgres import postgres_database
 from services.api.app import create_app
+from services.api.database import MIGRATIONS_DIR, migration_heads, upgrade_to_head
+from services.api.extensions import db
 from services.api.tests.factories import make_settings
+from services.api.tests.probes import assert_problem
 
 
 def test_health_is_ok(client):
@@ -13,7 +19,9 @@ def test_health_is_ok(client):
 def test_ready_when_the_database_answers(client):
     response = client.get("/ready")
     assert response.status_code == 200
-    assert response.get_json()["checks"]["database"]["status"] == "ok"
+    checks = response.get_json()["checks"]
+    assert checks["database"]["status"] == "ok"
+    assert checks["migrations"]["status"] == "ok"
 
 
 def test_not_ready_when_the_database_is_unreachable(database):
@@ -21,9 +29,29 @@ def test_not_ready_when_the_database_is_unreachable(database):
     unreachable = "postgresql://nobody@127.0.0.1:1/none"
     app = create_app(make_settings(unreachable, health_timeout=3))
     client = app.test_client()
-    response = client.get("/ready")
-    assert response.status_code == 503
-    body = response.get_json()
-    assert body["status"] == "failing"
+    body = assert_problem(client.get("/ready"), 503)
+    assert body["detail"] == "Failing readiness checks: database, migrations."
+    assert body["checks"]["database"]["status"] == "failing"
     assert "OperationalError" in body["checks"]["database"]["reason"]
     assert client.get("/health").status_code == 200
+
+
+def test_not_ready_until_the_schema_is_at_the_migrations_head():
+    (head,) = migration_heads()
+    with postgres_database() as fresh:
+        app = create_app(make_settings(fresh.url))
+        client = app.test_client()
+        body = assert_problem(client.get("/ready"), 503)
+        assert body["detail"] == "Failing readiness checks: migrations."
+        reason = body["checks"]["migrations"]["reason"]
+        assert reason == f"SchemaNotAtHead: database is at no revision, migrations head is {head}"
+        assert client.get("/health").status_code == 200
+
+        upgrade_to_head(app)
+        assert client.get("/ready").status_code == 200
+
+        with app.app_context():
+            downgrade(directory=str(MIGRATIONS_DIR), revision="base")
+        assert client.get("/ready").status_code == 503
+        with app.app_context():
+            db.engine.dispose()

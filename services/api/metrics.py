@@ -1,0 +1,154 @@
+"""Prometheus metrics at /metrics: requests, latency, database pool use and build info.
+
+Under gunicorn with several workers, set PROMETHEUS_MULTIPROC_DIR in the environment before
+the server starts, call `reset_multiprocess_dir` from gunicorn's `on_starting` hook and
+`mark_worker_dead` from its `child_exit` hook: every scrape then sums the files all workers
+write there.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+    multiprocess,
+)
+from sqlalchemy import Engine, event
+
+from services.api.extensions import db
+from services.api.request_context import elapsed_seconds, route_template
+from services.api.settings import ApiSettings
+
+MULTIPROC_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+EXTENSION_KEY = "metrics"
+_LABELS = ("method", "route", "status")
+
+blp = Blueprint("metrics", __name__)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The app's metrics; `registry` is None when each scrape merges the workers' files."""
+
+    requests: Counter
+    latency: Histogram
+    pool_in_use: Gauge
+    registry: CollectorRegistry | None
+
+
+def multiprocess_enabled() -> bool:
+    """Whether prometheus-client shares values between processes through files."""
+    return bool(os.environ.get(MULTIPROC_DIR_ENV))
+
+
+def reset_multiprocess_dir() -> None:
+    """gunicorn `on_starting` hook: create the metrics directory, dropping a previous run's files.
+
+    Counters of dead processes are kept on purpose, so files left by an earlier server (a
+    restarted container) would otherwise be added to the new one's.
+    """
+    if multiprocess_enabled():
+        directory = Path(os.environ[MULTIPROC_DIR_ENV])
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+
+
+def mark_worker_dead(worker: Any) -> None:
+    """gunicorn `child_exit` hook: drop the live gauges of a worker that has exited."""
+    if multiprocess_enabled():
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def create_metrics(settings: ApiSettings) -> Metrics:
+    """Metrics in a registry of their own, or in the shared files in multiprocess mode."""
+    # A registry per app, so that several apps in one process (tests) do not collide.
+    registry = None if multiprocess_enabled() else CollectorRegistry()
+    metrics = Metrics(
+        requests=Counter("http_requests", "HTTP requests answered.", _LABELS, registry=registry),
+        latency=Histogram(
+            "http_request_duration_seconds", "Time to answer a request.", _LABELS, registry=registry
+        ),
+        pool_in_use=Gauge(
+            "db_pool_connections_in_use",
+            "Database connections checked out of the pools (summed over live workers).",
+            registry=registry,
+            multiprocess_mode="livesum",
+        ),
+        registry=registry,
+    )
+    build = Gauge(
+        "api_build_info",
+        "The running build; always 1.",
+        ("version", "commit", "python"),
+        registry=registry,
+        multiprocess_mode="max",
+    )
+    build.labels(settings.build_version, settings.build_commit, platform.python_version()).set(1)
+    if registry is not None:
+        ProcessCollector(registry=registry)
+        PlatformCollector(registry=registry)
+    return metrics
+
+
+def track_pool(engine: Engine, gauge: Gauge) -> None:
+    """Keep `gauge` at the number of connections checked out of `engine`'s pool."""
+
+    def in_use() -> int | None:
+        checkedout = getattr(engine.pool, "checkedout", None)
+        return int(checkedout()) if checkedout else None
+
+    # Set from the pool's own count, not +1/-1: a failed reconnect checks in without a checkout.
+    def on_checkout(*_: object) -> None:
+        count = in_use()
+        if count is not None:
+            gauge.set(count)
+
+    def on_checkin(*_: object) -> None:
+        count = in_use()
+        if count is not None:
+            gauge.set(count - 1)  # the returning connection is still counted during the event
+
+    event.listen(engine, "checkout", on_checkout)
+    event.listen(engine, "checkin", on_checkin)
+
+
+def _record(response: Response) -> Response:
+    metrics: Metrics = current_app.extensions[EXTENSION_KEY]
+    labels = (request.method, route_template(), str(response.status_code))
+    metrics.requests.labels(*labels).inc()
+    metrics.latency.labels(*labels).observe(elapsed_seconds())
+    return response
+
+
+@blp.get("/metrics")
+def scrape() -> Response:
+    """The Prometheus text exposition of every metric (not part of the OpenAPI spec)."""
+    registry = current_app.extensions[EXTENSION_KEY].registry
+    if registry is None:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+
+def init_metrics(app: Flask, settings: ApiSettings) -> None:
+    """Create `app`'s metrics, count its responses and serve them at /metrics."""
+    metrics = create_metrics(settings)
+    app.extensions[EXTENSION_KEY] = metrics
+    with app.app_context():
+        track_pool(db.engine, metrics.pool_in_use)
+    app.after_request(_record)
+    app.register_blueprint(blp)

@@ -1,0 +1,107 @@
+"""Refuse request bodies the API cannot take: too large (413) or of an undocumented type (415).
+
+The OpenAPI spec is the contract: an operation with a request body accepts the content types
+its spec declares (any `+json` type where it declares application/json), and nothing else.
+Without this, webargs would read a form or text body as "no JSON" and answer 422 or, for a
+partial update, succeed without changing anything.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import NoReturn
+
+from flask import Flask, current_app, request
+from flask_smorest import Api
+from flask_smorest.spec.plugins import FlaskPlugin
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+
+JSON = "application/json"
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+BodyTypes = dict[tuple[str, str], tuple[frozenset[str], bool]]
+
+
+def declared_body_types(api: Api) -> BodyTypes:
+    """(OpenAPI path, method) -> (accepted content types, whether a body is required)."""
+    declared: BodyTypes = {}
+    for path, item in api.spec.to_dict().get("paths", {}).items():
+        for method, operation in item.items():
+            body = operation.get("requestBody") if method in _HTTP_METHODS else None
+            if body:
+                types = frozenset(body.get("content", {}))
+                declared[(path, method)] = (types, bool(body.get("required", False)))
+    return declared
+
+
+def accepts(types: frozenset[str], mimetype: str) -> bool:
+    """Whether a body of `mimetype` is one of `types`."""
+    is_json = mimetype == JSON or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+    return mimetype in types or (JSON in types and is_json)
+
+
+def _is_chunked() -> bool:
+    return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or _is_chunked()
+
+
+def _too_large(limit: int) -> NoReturn:
+    raise RequestEntityTooLarge(f"The request body is larger than the limit of {limit} bytes.")
+
+
+def _check_size() -> None:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None:
+        if request.content_length > limit:
+            _too_large(limit)
+    elif _is_chunked() and request.environ.get("wsgi.input_terminated"):
+        _buffer_unsized_body(limit)
+
+
+def _buffer_unsized_body(limit: int) -> None:
+    """Read a body without Content-Length up to the limit, and refuse it if it goes past.
+
+    werkzeug would otherwise cut such a body at the limit without an error, and the
+    truncated JSON would get 400 instead of 413.
+    """
+    stream = request.environ["wsgi.input"]
+    body = bytearray()
+    while len(body) <= limit:
+        chunk = stream.read(limit + 1 - len(body))
+        if not chunk:
+            break
+        body.extend(chunk)
+    if len(body) > limit:
+        _too_large(limit)
+    request.environ["wsgi.input"] = io.BytesIO(bytes(body))
+
+
+def _content_type_check(api: Api) -> Callable[[], None]:
+    cache: list[BodyTypes] = []
+
+    def check() -> None:
+        rule = request.url_rule
+        if rule is None:
+            return
+        if not cache:  # built on first use, when every blueprint is registered
+            cache.append(declared_body_types(api))
+        operation = cache[0].get((FlaskPlugin.flaskpath2openapi(rule.rule), request.method.lower()))
+        if operation is None:
+            return
+        types, required = operation
+        if (required or _has_body()) and not accepts(types, request.mimetype):
+            raise UnsupportedMediaType(f"The request body must be {' or '.join(sorted(types))}.")
+
+    return check
+
+
+def init_request_body_rules(app: Flask, api: Api, max_content_length: int) -> None:
+    """Limit bodies of `app` to `max_content_length` bytes and to the types `api` documents."""
+    app.config["MAX_CONTENT_LENGTH"] = max_content_length
+    app.before_request(_check_size)
+    app.before_request(_content_type_check(api))

@@ -1,0 +1,77 @@
+"""Per-request id and timing: the X-Request-ID header and libs/logging's request id.
+
+Kept in the WSGI environ, which belongs to one request, rather than in `flask.g`, which
+belongs to an app context that a test client may share between requests.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from flask import Flask, Response, g, has_request_context, request
+
+from libs.logging import reset_request_id, set_request_id
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Long enough for UUIDs and trace ids, short and plain enough to be safe in logs and headers.
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+UNMATCHED_ROUTE = "<unmatched>"
+_ID_KEY = "services.api.request_id"
+_STARTED_KEY = "services.api.started"
+_CONTEXT_KEY = "services.api.log_context"
+
+
+def incoming_request_id(value: str | None) -> str:
+    """The client's request id when it is valid, otherwise a new one."""
+    if value and _VALID_REQUEST_ID.match(value):
+        return value
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str | None:
+    """The id of the request being handled, or None outside a request."""
+    if not has_request_context():
+        return None
+    environ = request.environ
+    if _ID_KEY not in environ:
+        environ[_ID_KEY] = incoming_request_id(request.headers.get(REQUEST_ID_HEADER))
+    return str(environ[_ID_KEY])
+
+
+def route_template() -> str:
+    """The matched URL rule (`/api/v1/items/<int:item_id>`), never the raw path."""
+    rule = request.url_rule
+    return rule.rule if rule is not None else UNMATCHED_ROUTE
+
+
+def elapsed_seconds() -> float:
+    """Time since the request started."""
+    now = time.perf_counter()
+    return now - float(request.environ.get(_STARTED_KEY, now))
+
+
+def _start() -> None:
+    # The auth layer sets g.user_id for this request; none may linger from an earlier one.
+    g.pop("user_id", None)
+    request.environ[_STARTED_KEY] = time.perf_counter()
+    request.environ[_CONTEXT_KEY] = set_request_id(current_request_id())
+
+
+def _echo(response: Response) -> Response:
+    response.headers[REQUEST_ID_HEADER] = current_request_id() or ""
+    return response
+
+
+def _reset(_: BaseException | None) -> None:
+    token = request.environ.pop(_CONTEXT_KEY, None)
+    if token is not None:
+        reset_request_id(token)
+
+
+def init_request_context(app: Flask) -> None:
+    """Give every request of `app` an id and a start time; call before other request hooks."""
+    app.before_request(_start)
+    app.after_request(_echo)
+    app.teardown_request(_reset)

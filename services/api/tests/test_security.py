@@ -1,0 +1,107 @@
+"""Security headers, CORS from the allow-list only, and the production start-up refusals."""
+
+import pytest
+from pydantic import ValidationError
+
+from libs.config import ConfigError
+from services.api.app import create_app
+from services.api.settings import ApiSettings
+from services.api.tests.factories import make_settings
+
+URL = "/api/v1/items"
+ALLOWED = "https://app.example.com"
+PREFLIGHT = {
+    "Access-Control-Request-Method": "POST",
+    "Access-Control-Request-Headers": "Authorization, Content-Type",
+}
+
+
+@pytest.mark.parametrize("path", [URL, f"{URL}/999", "/health", "/api/v1/openapi.json"])
+def test_every_response_has_the_security_headers(auth_client, path):
+    headers = auth_client.get(path).headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_a_response_with_an_etag_may_be_kept_but_is_revalidated(probe_client):
+    assert probe_client.get("/probe/etag").headers["Cache-Control"] == "private, no-cache"
+
+
+def test_no_cors_by_default(client):
+    response = client.options(URL, headers={"Origin": ALLOWED, **PREFLIGHT})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    response = client.get(URL, headers={"Origin": ALLOWED})
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+@pytest.fixture
+def cors_client(database, db):
+    settings = make_settings(database.url, cors_origins=f"{ALLOWED}, https://admin.example.com")
+    return create_app(settings).test_client()
+
+
+def test_cors_allows_a_listed_origin(cors_client):
+    preflight = cors_client.options(URL, headers={"Origin": ALLOWED, **PREFLIGHT})
+    assert preflight.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    response = cors_client.get(URL, headers={"Origin": ALLOWED})
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "X-Request-ID" in response.headers["Access-Control-Expose-Headers"]
+
+
+def test_cors_ignores_an_unlisted_origin(cors_client):
+    for origin in ("https://evil.example.com", "https://app.example.com.evil.net"):
+        response = cors_client.options(URL, headers={"Origin": origin, **PREFLIGHT})
+        assert "Access-Control-Allow-Origin" not in response.headers
+        response = cors_client.get(URL, headers={"Origin": origin})
+        assert "Access-Control-Allow-Origin" not in response.headers
+
+
+@pytest.mark.parametrize("origins", ["*", "https://app.example.com/path", "app.example.com"])
+def test_cors_origins_must_be_exact_origins(origins):
+    with pytest.raises(ValidationError, match="cors_origins"):
+        ApiSettings(cors_origins=origins)
+
+
+GOOD_SECRET = "s" * 40
+
+
+@pytest.fixture
+def production_env(monkeypatch, database):
+    """A complete production environment; each test then breaks one thing."""
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    monkeypatch.delenv("DEBUG", raising=False)
+    return monkeypatch
+
+
+def test_production_starts_with_safe_settings(production_env):
+    app = create_app()
+    assert app.extensions["settings"].is_production
+    assert app.debug is False
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "complaint"),
+    [
+        ("SECRET_KEY", None, "SECRET_KEY is required"),
+        ("SECRET_KEY", "too-short", "at least 32 characters"),
+        ("DEBUG", "true", "DEBUG must be false"),
+        ("DATABASE_URL", None, "DATABASE_URL must name a PostgreSQL server"),
+        ("DATABASE_URL", "sqlite:///prod.sqlite3", "DATABASE_URL must name a PostgreSQL server"),
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(
+    production_env, variable, value, complaint
+):
+    if value is None:
+        production_env.delenv(variable)
+    else:
+        production_env.setenv(variable, value)
+    with pytest.raises(ConfigError, match=complaint) as refused:
+        create_app()
+    assert GOOD_SECRET not in str(refused.value)

@@ -1,0 +1,71 @@
+"""The command line: `new-service NAME --resource SINGULAR [--plural PLURAL]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from tools.scaffold.names import InvalidName, Names, derive_names
+from tools.scaffold.render import Plan, ScaffoldError, scaffold
+
+
+def find_repo_root(start: Path) -> Path:
+    """The nearest directory at or above `start` holding pants.toml and services/."""
+    for candidate in (start, *start.parents):
+        if (candidate / "pants.toml").is_file() and (candidate / "services").is_dir():
+            return candidate
+    raise ScaffoldError(f"no repo root (pants.toml beside services/) at or above {start}")
+
+
+def template_context(names: Names, today: date | None = None) -> dict[str, str]:
+    """The variables every template sees: the names, and the date for the migration header."""
+    return {**names.as_context(), "created": (today or date.today()).isoformat()}
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    root = argparse.ArgumentParser(prog="scaffold", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new-service", help="Create services/NAME with one resource.")
+    new.add_argument("name", help="service package name, e.g. orders")
+    new.add_argument("--resource", required=True, help="singular resource name, e.g. order")
+    new.add_argument("--plural", help="plural of the resource when the simple rules get it wrong")
+    new.add_argument(
+        "--repo-root", type=Path, help="the repo to write into (default: found from the cwd)"
+    )
+    return root
+
+
+def report(names: Names, the_plan: Plan) -> str:
+    """What was written, what was left out, and what to do next."""
+    service = f"services/{names.service}"
+    lines = ["created:", *(f"  {anchor}" for anchor in the_plan.anchors)]
+    if the_plan.skipped:
+        lines.append("skipped (their directory does not exist in this repo):")
+        lines.extend(f"  {planned.destination}" for planned in the_plan.skipped)
+    lines += [
+        "next:",
+        f"  ./pants tailor --check update-build-files --check lint check {service}::",
+        f"  ./pants test {service}::",
+        f"  ./pants run {service}:serve    # http://127.0.0.1:8000{names.url_path}",
+        f"  then edit {service}/{names.plural}/models.py and schemas.py, and the migration in",
+        f"  {service}/migrations/versions/, to give {names.a_resource} its real fields.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; exit 0 on success, 2 with a message when nothing could be written."""
+    args = parser().parse_args(argv)
+    try:
+        names = derive_names(args.name, args.resource, args.plural)
+        repo_root = (args.repo_root or find_repo_root(Path.cwd())).resolve()
+        the_plan = scaffold(repo_root, template_context(names))
+    except (InvalidName, ScaffoldError) as error:
+        print(f"scaffold: {error}", file=sys.stderr)
+        return 2
+    print(report(names, the_plan))
+    return 0
