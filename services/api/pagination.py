@@ -12,6 +12,12 @@ LINK_HEADER_DOC = {
     "description": 'RFC 8288 links to the first, prev, next and last pages: <url>; rel="next"',
     "schema": {"type": "string"},
 }
+# X-Pagination holds JSON, which OpenAPI describes with `content`: a `schema` alone would
+# promise the "simple" style (total,25,page,2), which no client could parse as JSON.
+PAGINATION_HEADER_DOC = {
+    "description": "Pagination metadata as JSON: the total and the page numbers.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}},
+}
 # Page numbers in X-Pagination, and the link relation each becomes.
 RELATIONS = {
     "first_page": "first",
@@ -53,4 +59,5 @@ class PaginationBlueprint(flask_smorest.Blueprint):
 
     def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
         super()._document_pagination_metadata(spec, resp_doc)
+        resp_doc["headers"][self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER_DOC
         resp_doc["headers"]["Link"] = LINK_HEADER_DOC

@@ -15,6 +15,26 @@ from services.api.items.models import (
 
 SORT_KEYS = ("name", "-name", "created_at", "-created_at")
 PRICE_MAX = Decimal(10 ** (PRICE_PRECISION - PRICE_SCALE)) - Decimal(1).scaleb(-PRICE_SCALE)
+# How the API writes a price, and how clients should: a decimal string, never a float.
+PRICE_DOC = {
+    "type": "string",
+    "format": "decimal",
+    "pattern": rf"^[0-9]{{1,{PRICE_PRECISION - PRICE_SCALE}}}(\.[0-9]{{1,{PRICE_SCALE}}})?$",
+    "example": "12.50",
+    "description": (
+        f"A decimal string from 0 to {PRICE_MAX} with at most {PRICE_SCALE} decimal places; "
+        "requests may send a JSON number instead."
+    ),
+}
+
+
+def within_price_range(value: Decimal) -> None:
+    """Refuse negative prices and prices too large to store."""
+    # Not validate.Range: apispec would document its bounds as strings, which is invalid OpenAPI.
+    if not 0 <= value <= PRICE_MAX:
+        raise ValidationError(
+            f"Must be greater than or equal to 0 and less than or equal to {PRICE_MAX}."
+        )
 
 
 def at_most_two_places(value: Decimal) -> None:
@@ -38,8 +58,8 @@ class ItemSchema(Schema):
         required=True,
         as_string=True,
         places=None,
-        validate=[validate.Range(min=0, max=PRICE_MAX), at_most_two_places],
-        metadata={"description": f"Non-negative, at most {PRICE_SCALE} decimal places."},
+        validate=[within_price_range, at_most_two_places],
+        metadata=PRICE_DOC,
     )
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)

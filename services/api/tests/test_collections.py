@@ -204,3 +204,11 @@ def test_the_spec_documents_the_list_parameters_and_headers(client):
     parameters = {parameter["name"] for parameter in operation["parameters"]}
     assert parameters >= {"page", "page_size", "sort", "name"}
     assert set(operation["responses"]["200"]["headers"]) >= {"X-Pagination", "Link"}
+
+
+def test_the_spec_says_x_pagination_holds_json(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"][URL]["get"]
+    header = operation["responses"]["200"]["headers"]["X-Pagination"]
+    # A bare `schema` would mean OpenAPI's "simple" style (total,25,page,2), not JSON.
+    assert "schema" not in header
+    assert header["content"]["application/json"]["schema"]["$ref"].endswith("/PaginationMetadata")

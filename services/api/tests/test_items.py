@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import re
 import pytest
 
 from services.api.items.models import Item
@@ -179,3 +180,13 @@ def test_openapi_spec_documents_every_operation(client):
     assert set(spec["paths"][URL]) >= {"get", "post"}
     assert set(spec["paths"][URL + "/{item_id}"]) >= {"get", "put", "patch", "delete"}
     assert spec["paths"][URL]["post"]["summary"] == "Create an item"
+
+
+def test_the_spec_documents_price_as_the_decimal_string_responses_carry(client):
+    price = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Item"]
+    price = price["properties"]["price"]
+    # Numbers as strings ("9999999999.99") are invalid OpenAPI bounds, and responses hold strings.
+    assert (price["type"], price["format"]) == ("string", "decimal")
+    assert not {"minimum", "maximum"} & price.keys()
+    assert re.fullmatch(price["pattern"], "9999999999.99")
+    assert not re.fullmatch(price["pattern"], "1.234")
