@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from services.api.text import Text
+
 
 class CredentialsSchema(Schema):
     """An e-mail address and password to exchange for a token."""
 
-    email = fields.String(required=True)
+    email = Text(required=True)
     password = fields.String(required=True, load_only=True)
 
 

@@ -12,6 +12,7 @@ from services.api.items.models import (
     PRICE_PRECISION,
     PRICE_SCALE,
 )
+from services.api.text import Text
 
 SORT_KEYS = ("name", "-name", "created_at", "-created_at")
 PRICE_MAX = Decimal(10 ** (PRICE_PRECISION - PRICE_SCALE)) - Decimal(1).scaleb(-PRICE_SCALE)
@@ -48,8 +49,8 @@ class ItemSchema(Schema):
     """An item as clients send and receive it; server-set fields are read-only."""
 
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_MAX_LENGTH))
-    description = fields.String(
+    name = Text(required=True, validate=validate.Length(min=1, max=NAME_MAX_LENGTH))
+    description = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=DESCRIPTION_MAX_LENGTH),
@@ -77,7 +78,7 @@ class ItemQuerySchema(Schema):
         validate=validate.OneOf(SORT_KEYS),
         metadata={"description": "Sort key; a leading '-' sorts descending."},
     )
-    name = fields.String(
+    name = Text(
         validate=validate.Length(min=1, max=NAME_MAX_LENGTH),
         metadata={"description": "Only items whose name contains this, ignoring case."},
     )

@@ -128,7 +128,13 @@ def test_a_hash_with_old_parameters_is_upgraded_at_login(client, db):
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"email": "a@example.com"}, {"password": PASSWORD}, {"email": 1, "password": PASSWORD}],
+    [
+        {},
+        {"email": "a@example.com"},
+        {"password": PASSWORD},
+        {"email": 1, "password": PASSWORD},
+        {"email": "a\x00@example.com", "password": PASSWORD},
+    ],
 )
 def test_incomplete_credentials_are_422(client, body):
     assert client.post(TOKEN_URL, json=body).status_code == 422

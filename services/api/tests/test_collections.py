@@ -173,6 +173,11 @@ def test_the_default_order_is_oldest_first(client, user):
     assert names(client.get(URL)) == ["banana", "cherry", "apple"]
 
 
+def test_a_name_filter_with_a_nul_character_is_422(client):
+    response = client.get(URL, query_string={"name": "a\x00"})
+    assert response.status_code == 422
+
+
 @pytest.mark.parametrize("sort", ["price", "id", "-", "name,created_at", "NAME"])
 def test_unknown_sort_keys_are_422(client, sort):
     response = client.get(URL, query_string={"sort": sort})

@@ -144,6 +144,9 @@ def test_unknown_id_is_404(client, method):
         ({"price": "abc"}, "price", "Not a valid number."),
         ({"price": "NaN"}, "price", "Special numeric values (nan or infinity) are not permitted."),
         ({"price": "10000000000"}, "price", "less than or equal to"),
+        # PostgreSQL text cannot hold NUL; without the check psycopg2 raised and the API said 500.
+        ({"name": "a\x00b"}, "name", "Must not contain NUL"),
+        ({"description": "\x00"}, "description", "Must not contain NUL"),
     ],
 )
 def test_invalid_fields_are_422_with_the_field_error(client, db, fields, field, message):
