@@ -21,6 +21,8 @@ ORDERINGS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "-created_at": (Item.created_at.desc(), Item.id.desc()),
 }
 CHANGED_MEANWHILE = "The item changed since you read it; fetch it again."
+# PostgreSQL takes OFFSET as a bigint; a page further than that is past the end of any table.
+MAX_OFFSET = 2**63 - 1
 
 
 def _owned_by(owner: User, name: str | None) -> Select[tuple[Item]]:
@@ -43,7 +45,7 @@ def list_page(
         .offset(offset)
         .limit(limit)
     )
-    rows = db.session.execute(statement).all()
+    rows = db.session.execute(statement).all() if offset <= MAX_OFFSET else []
     if rows:
         return [row.Item for row in rows], rows[0].total
     if offset == 0:

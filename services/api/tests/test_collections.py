@@ -114,6 +114,15 @@ def test_a_page_past_the_end_is_empty_but_still_counts(client, user):
     assert pagination(response)["last_page"] == 2
 
 
+def test_a_page_beyond_any_database_offset_is_past_the_end_too(client, user):
+    make_items(user, ["a"])
+    # (page - 1) * page_size overflows PostgreSQL's bigint OFFSET: that answered 500.
+    response = client.get(URL, query_string={"page": 10**18, "page_size": 20})
+    assert response.status_code == 200
+    assert names(response) == []
+    assert pagination(response)["total"] == 1
+
+
 def test_no_items_means_no_pages(client, user):
     response = client.get(URL)
     assert names(response) == []
