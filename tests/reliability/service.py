@@ -1,0 +1,120 @@
+"""The API under real gunicorn, as production runs it, on a free 127.0.0.1 port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+START_TIMEOUT_SECONDS = 90.0
+STOP_TIMEOUT_SECONDS = 30.0
+# The image's gunicorn settings (workers, threads, timeouts), as flags.
+GRACEFUL_TIMEOUT_SECONDS = 20
+GUNICORN_FLAGS = [
+    "--workers", "2",
+    "--worker-class", "gthread",
+    "--threads", "4",
+    "--timeout", "30",
+    "--graceful-timeout", str(GRACEFUL_TIMEOUT_SECONDS),
+    "--keep-alive", "75",
+]  # fmt: skip
+
+
+@dataclass
+class Service:
+    """A running gunicorn master serving services.api.wsgi:app."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    graceful_timeout: float = GRACEFUL_TIMEOUT_SECONDS
+
+    @property
+    def port(self) -> int:
+        """The port gunicorn listens on."""
+        return int(self.base.rsplit(":", 1)[1])
+
+    def url(self, path: str) -> str:
+        """The absolute URL of `path`."""
+        return self.base + path
+
+    def terminate(self) -> None:
+        """Ask the master to shut down gracefully (what ECS and Kubernetes send)."""
+        self.process.send_signal(signal.SIGTERM)
+
+    def log_text(self) -> str:
+        """Everything gunicorn and the app wrote so far."""
+        return self.log.read_text(errors="replace")
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(condition: Callable[[], bool], what: str, seconds: float) -> None:
+    """Poll `condition` until it holds, at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+
+
+def _answers(base: str) -> bool:
+    try:
+        return requests.get(f"{base}/health", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+@contextmanager
+def gunicorn(directory: Path, environment: dict[str, str]) -> Iterator[Service]:
+    """Start gunicorn with `environment` (the API's settings) in `directory`; stop it after."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # The child imports the same code and third-party packages as this test process.
+        "PYTHONPATH": os.pathsep.join(os.path.abspath(path) for path in sys.path if path),
+        "HOME": str(directory),
+        **environment,
+    }
+    base = f"http://127.0.0.1:{free_port()}"
+    command = [sys.executable, "-m", "gunicorn", *GUNICORN_FLAGS]
+    command += ["--bind", base.removeprefix("http://"), "services.api.wsgi:app"]
+    log = directory / "gunicorn.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=directory, env=env, stdout=output, stderr=output)
+    service = Service(base, process, log)
+    try:
+        wait_until(
+            lambda: process.poll() is not None or _answers(base),
+            "gunicorn to answer /health",
+            START_TIMEOUT_SECONDS,
+        )
+        assert process.poll() is None, f"gunicorn exited:\n{service.log_text()}"
+        yield service
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn if it still runs: SIGTERM, then SIGKILL after the timeout."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
