@@ -1,4 +1,4 @@
-"""The Blueprint every resource uses: flask-smorest's, with bearer auth and page links."""
+"""The Blueprint every resource uses: flask-smorest's, with bearer auth, page links, safe JSON."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from flask import request
 from flask_smorest.exceptions import NotModified
 
 from services.api.auth.bearer import AuthBlueprint
+from services.api.json_body import JSONBodyParser
 from services.api.pagination import PaginationBlueprint
 
 
 class Blueprint(AuthBlueprint, PaginationBlueprint):
     """A flask-smorest Blueprint with `auth_required`, `Link` headers and ETags on 304."""
+
+    ARGUMENTS_PARSER = JSONBodyParser()
 
     def _check_not_modified(self, etag: str) -> None:
         # RFC 9110 (15.4.5): a 304 carries the ETag that a 200 would have had.

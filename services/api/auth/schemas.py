@@ -11,7 +11,7 @@ class CredentialsSchema(Schema):
     """An e-mail address and password to exchange for a token."""
 
     email = Text(required=True)
-    password = fields.String(required=True, load_only=True)
+    password = Text(required=True, load_only=True)
 
 
 class TokenSchema(Schema):

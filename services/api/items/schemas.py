@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -15,6 +17,7 @@ from services.api.items.models import (
 from services.api.text import Text
 
 SORT_KEYS = ("name", "-name", "created_at", "-created_at")
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 PRICE_MAX = Decimal(10 ** (PRICE_PRECISION - PRICE_SCALE)) - Decimal(1).scaleb(-PRICE_SCALE)
 # How the API writes a price, and how clients should: a decimal string, never a float.
 PRICE_DOC = {
@@ -38,6 +41,17 @@ def within_price_range(value: Decimal) -> None:
         )
 
 
+class Price(fields.Decimal):
+    """A price: a JSON number, or a string in plain decimal notation such as "12.50"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        amount: Decimal = super()._deserialize(value, attr, data, **kwargs)
+        # Decimal() also reads " 1 ", "1_000", "1e3" and non-ASCII digits: not what was meant.
+        if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value):
+            raise ValidationError("Must be a plain decimal number such as 12.50.")
+        return amount
+
+
 def at_most_two_places(value: Decimal) -> None:
     """Refuse prices with more decimal places than are stored, instead of rounding them."""
     exponent = value.as_tuple().exponent
@@ -55,7 +69,7 @@ class ItemSchema(Schema):
         allow_none=True,
         validate=validate.Length(max=DESCRIPTION_MAX_LENGTH),
     )
-    price = fields.Decimal(
+    price = Price(
         required=True,
         as_string=True,
         places=None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from services.api.text import Text, storable
 from services.api.users.models import EMAIL_MAX_LENGTH
 
 PASSWORD_MIN_LENGTH = 12
@@ -15,8 +16,10 @@ class UserSchema(Schema):
     """A user as they register and as the API shows them."""
 
     id = fields.Integer(dump_only=True)
-    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX_LENGTH))
-    password = fields.String(
+    email = fields.Email(
+        required=True, validate=[validate.Length(max=EMAIL_MAX_LENGTH), storable]
+    )
+    password = Text(
         required=True,
         load_only=True,
         validate=validate.Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH),
