@@ -49,7 +49,7 @@ MIGRATE = ["python", "-m", "services.api.manage", "db", "upgrade"]
 
 
 def megabytes(size: int) -> str:
-    return f"{size / 1e6:.1f} MB"
+    return f"{size / 1e6:.2f} MB"
 
 
 def report(request: pytest.FixtureRequest, line: str) -> None:
@@ -85,15 +85,21 @@ def build_context(directory: Path) -> Path:
     return directory
 
 
+CHANGED_MODULE = "services/api/wsgi.py"
+CHANGE = b"# a code-only change\n"
+
+
 def change_code(pex: Path) -> None:
     """Rewrite the code pex with one module edited: what a code-only commit produces."""
     original = pex.with_suffix(".original")
     pex.rename(original)
-    with zipfile.ZipFile(original) as source, zipfile.ZipFile(pex, "w") as target:
+    # pex only treats a zip that starts with its shebang line as a pex file.
+    pex.write_bytes(original.read_bytes().split(b"\n", 1)[0] + b"\n")
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(pex, "a") as target:
         for entry in source.infolist():
             data = source.read(entry)
-            if entry.filename == "services/api/wsgi.py":
-                data += b"# a code-only change\n"
+            if entry.filename == CHANGED_MODULE:
+                data += CHANGE
             target.writestr(entry, data, compress_type=entry.compress_type)
     original.unlink()
 
@@ -321,6 +327,10 @@ def test_a_code_only_change_rebuilds_only_the_code_layer(buildah, image, tmp_pat
     assert len(after) == len(before)
     assert after[:-1] == before[:-1]
     assert after[-1][0] != before[-1][0]
+    show = "import importlib.util as u; print(open(u.find_spec('services.api.wsgi').origin).read())"
+    result = buildah.run(buildah.container(rebuilt.image), ["python", "-c", show])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip("\n").endswith(CHANGE.decode().rstrip("\n"))
 
 
 def test_stops_gracefully_on_sigterm(server):
