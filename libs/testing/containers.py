@@ -155,15 +155,6 @@ class Buildah:
         report: dict[str, Any] = json.loads(self("inspect", "--type", "image", image))
         return report
 
-    def size(self, image: str) -> int:
-        """The image's unpacked size in bytes."""
-        (entry,) = json.loads(self("images", "--json", image))
-        return int(entry["size"])
-
-    def layers(self, image: str) -> list[str]:
-        """The digests of the image's file system layers, base first."""
-        return [str(digest) for digest in self.inspect(image)["OCIv1"]["rootfs"]["diff_ids"]]
-
     def layer_sizes(self, image: str) -> list[tuple[str, int]]:
         """Each file system layer's digest and uncompressed size in bytes, base first."""
         export = Path(tempfile.mkdtemp(prefix="export-", dir=self.storage))

@@ -275,13 +275,14 @@ def test_master_and_workers_run_as_the_unprivileged_user(server):
         assert process.uids().effective == APP_UID
 
 
-def test_gunicorn_and_the_app_log_json_lines(server):
+def test_gunicorn_and_the_app_log_json_lines_and_no_errors(server):
     http().get(f"{server.url}/health", timeout=5)
     records = server.records()
     loggers = {record["logger"] for record in records}
     assert {"gunicorn.error", "gunicorn.access"} <= loggers
     access = [record for record in records if record["logger"] == "gunicorn.access"]
     assert any(record["path"] == "/health" and record["status"] == 200 for record in access)
+    assert [record for record in records if record["level"] in {"ERROR", "CRITICAL"}] == []
 
 
 def test_the_image_healthcheck_passes_against_the_running_server(buildah, image, container, server):
