@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from libs.config import ServiceSettings
@@ -23,7 +23,9 @@ _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 class ApiSettings(ServiceSettings):
     """Every environment variable the API reads; the README lists them all."""
 
-    port: int = Field(8000, ge=1, le=65535, description="Port of the local server (serve.py).")
+    port: int = Field(
+        8000, ge=1, le=65535, description="Port of serve.py and the image's gunicorn."
+    )
     sqlite_path: str = Field(
         "instance/api.sqlite3",
         description="SQLite file used when DATABASE_URL is unset (relative to the working dir).",
@@ -89,6 +91,26 @@ class ApiSettings(ServiceSettings):
             if not _ORIGIN.match(origin):
                 raise ValueError("each origin must look like https://app.example.com[:port]")
         return origins
+
+    # All interfaces: in a container, the load balancer connects from outside the task.
+    host: str = Field(
+        "0.0.0.0",  # noqa: S104  # nosec B104
+        description="Address the image's gunicorn binds (serve.py always binds 127.0.0.1).",
+    )
+    web_concurrency: int = Field(2, ge=1, le=32, description="Gunicorn worker processes.")
+    worker_class: Literal["gthread", "sync"] = Field(
+        "gthread", description="Gunicorn worker class: gthread (threads per worker) or sync."
+    )
+    worker_threads: int = Field(
+        4, ge=1, le=64, description="Threads per gthread worker; at most DB_POOL_SIZE."
+    )
+
+    @model_validator(mode="after")
+    def _threads_fit_the_pool(self) -> ApiSettings:
+        # The pool has no overflow, so a thread beyond DB_POOL_SIZE would wait for a connection.
+        if self.worker_class == "gthread" and self.worker_threads > self.db_pool_size:
+            raise ValueError("WORKER_THREADS must not exceed DB_POOL_SIZE")
+        return self
 
     @property
     def sqlalchemy_url(self) -> str:
