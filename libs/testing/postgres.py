@@ -132,7 +132,9 @@ class PostgresServer:
     def start(self) -> None:
         """Start the server on its port and wait until it accepts connections."""
         log = str(self._root / "server.log")
-        self._as_owner(self._pg_ctl, "-D", self._data, "-o", self._options, "-l", log, "-w", "start")
+        self._as_owner(
+            self._pg_ctl, "-D", self._data, "-o", self._options, "-l", log, "-w", "start"
+        )
         self.running = True
 
     def stop(self, mode: str = "immediate") -> None:

@@ -16,7 +16,9 @@ LINK_HEADER_DOC = {
 # promise the "simple" style (total,25,page,2), which no client could parse as JSON.
 PAGINATION_HEADER_DOC = {
     "description": "Pagination metadata as JSON: the total and the page numbers.",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}},
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}
+    },
 }
 # Page numbers in X-Pagination, and the link relation each becomes.
 RELATIONS = {

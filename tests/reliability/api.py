@@ -45,6 +45,6 @@ def assert_problem(response: requests.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status, (response.status_code, response.text[:500])
     assert response.headers.get("Content-Type", "").startswith(PROBLEM_TYPE), response.headers
     body: dict[str, Any] = response.json()
-    assert PROBLEM_FIELDS <= body.keys(), body
+    assert body.keys() >= PROBLEM_FIELDS, body
     assert body["status"] == status
     return body

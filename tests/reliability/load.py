@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -32,9 +32,7 @@ class Recorder:
     outcomes: list[Outcome] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def send(
-        self, method: str, call: Callable[[], requests.Response]
-    ) -> requests.Response | None:
+    def send(self, method: str, call: Callable[[], requests.Response]) -> requests.Response | None:
         """Run `call`, record its outcome in the current phase, return the response if any."""
         phase, started = self.phase, time.monotonic()
         try:
@@ -63,7 +61,7 @@ def statuses(outcomes: Iterable[Outcome]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def run_threads(targets: list[Callable[[], None]], join_timeout: float) -> None:
+def run_threads(targets: Sequence[Callable[[], None]], join_timeout: float) -> None:
     """Run each target in its own thread and wait for all of them, at most `join_timeout`."""
     with background(targets, threading.Event(), join_timeout):
         pass
@@ -71,7 +69,7 @@ def run_threads(targets: list[Callable[[], None]], join_timeout: float) -> None:
 
 @contextmanager
 def background(
-    targets: list[Callable[[], None]], stop: threading.Event, join_timeout: float
+    targets: Sequence[Callable[[], None]], stop: threading.Event, join_timeout: float
 ) -> Iterator[None]:
     """Run each target in its own thread; on leaving, set `stop` and wait for them all."""
     threads = [threading.Thread(target=target, daemon=True) for target in targets]

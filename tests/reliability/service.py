@@ -15,18 +15,12 @@ from pathlib import Path
 
 import requests
 
+from services.api.gunicorn_config import GRACEFUL_TIMEOUT_SECONDS
+
 START_TIMEOUT_SECONDS = 90.0
 STOP_TIMEOUT_SECONDS = 30.0
-# The image's gunicorn settings (workers, threads, timeouts), as flags.
-GRACEFUL_TIMEOUT_SECONDS = 20
-GUNICORN_FLAGS = [
-    "--workers", "2",
-    "--worker-class", "gthread",
-    "--threads", "4",
-    "--timeout", "30",
-    "--graceful-timeout", str(GRACEFUL_TIMEOUT_SECONDS),
-    "--keep-alive", "75",
-]  # fmt: skip
+# The image's command: its gunicorn settings (workers, threads, timeouts, hooks), unchanged.
+GUNICORN_CONFIG = "python:services.api.gunicorn_config"
 
 
 @dataclass
@@ -82,17 +76,24 @@ def _answers(base: str) -> bool:
 
 @contextmanager
 def gunicorn(directory: Path, environment: dict[str, str]) -> Iterator[Service]:
-    """Start gunicorn with `environment` (the API's settings) in `directory`; stop it after."""
+    """Start gunicorn as the image does, with `environment` (the API's settings) in `directory`.
+
+    It listens on a free 127.0.0.1 port and is stopped on leaving.
+    """
+    port = free_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         # The child imports the same code and third-party packages as this test process.
         "PYTHONPATH": os.pathsep.join(os.path.abspath(path) for path in sys.path if path),
         "HOME": str(directory),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "PROMETHEUS_MULTIPROC_DIR": str(directory / "metrics"),
         **environment,
     }
-    base = f"http://127.0.0.1:{free_port()}"
-    command = [sys.executable, "-m", "gunicorn", *GUNICORN_FLAGS]
-    command += ["--bind", base.removeprefix("http://"), "services.api.wsgi:app"]
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG]
+    command += ["services.api.wsgi:app"]
     log = directory / "gunicorn.log"
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=directory, env=env, stdout=output, stderr=output)

@@ -57,8 +57,8 @@ def client(address: str | None = None) -> dict[str, str]:
 
 def send(service: Service, method: str, path: str, **kwargs: Any) -> requests.Response:
     """Send one request and check it did not fail on the server; count it for the figures."""
-    kwargs.setdefault("timeout", TIMEOUT_SECONDS)
-    response = requests.request(method, service.url(path), **kwargs)
+    timeout = kwargs.pop("timeout", TIMEOUT_SECONDS)
+    response = requests.request(method, service.url(path), timeout=timeout, **kwargs)
     requests_sent[str(response.status_code)] += 1
     assert response.status_code < 500, (method, path, response.status_code, response.text[:300])
     return response
@@ -103,7 +103,9 @@ def make_account(service: Service, prefix: str) -> Account:
     assert registered.status_code == 201, registered.text
     token = token_for(service, email, PASSWORD).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    item = send(service, "POST", ITEMS, json={"name": f"{prefix}'s", "price": "1.00"}, headers=headers)
+    item = send(
+        service, "POST", ITEMS, json={"name": f"{prefix}'s", "price": "1.00"}, headers=headers
+    )
     assert item.status_code == 201, item.text
     return Account(registered.json()["id"], email, token, item.json()["id"], item.headers["ETag"])
 
@@ -224,7 +226,7 @@ def test_password_guessing_is_throttled_with_retry_after(
     guesser = next(addresses)
     statuses = []
     for guess in range(GUESSES):
-        # What a client writes into X-Forwarded-For itself is ignored: only the proxy's entry counts.
+        # What a client writes into X-Forwarded-For itself is ignored; the proxy's entry counts.
         spoofed = {"X-Forwarded-For": f"10.{guess}.0.1, {guesser}"}
         body = {"email": victim.email, "password": f"guess number {guess:04d}"}
         response = send(service, "POST", "/api/v1/auth/token", json=body, headers=spoofed)
@@ -388,4 +390,3 @@ def test_sql_looking_credentials_are_ordinary_text(service: Service) -> None:
     assert registered.json()["email"] == email
     assert token_for(service, email, "' OR '1'='1' -- ok").status_code == 200
     assert token_for(service, "' OR '1'='1' --", "' OR '1'='1' --").status_code == 401
-

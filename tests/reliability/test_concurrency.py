@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import psycopg2
@@ -40,7 +41,7 @@ def at_once(count: int, action: Any) -> list[Any]:
         barrier.wait()
         results[index] = action(index)
 
-    run_threads([lambda i=i: client(i) for i in range(count)], 120)
+    run_threads([partial(client, index) for index in range(count)], 120)
     return results
 
 
@@ -76,7 +77,7 @@ def test_of_many_updates_from_the_same_version_exactly_one_wins(
         codes = Counter(response.status_code for response in responses)
         statuses.update(codes)
         assert codes == {200: 1, 412: CLIENTS - 1}, codes
-        (winner,) = [response.json() for response in responses if response.status_code == 200]
+        (winner,) = (response.json() for response in responses if response.status_code == 200)
         current = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS).json()
         assert (current["name"], current["price"]) == (winner["name"], winner["price"])
 
@@ -99,7 +100,11 @@ def test_of_many_registrations_of_one_address_exactly_one_succeeds(
         email = unique_email("race")
         # Case variants too: addresses are unique whatever their case.
         variants = [email, email.upper(), email.title()]
-        responses = at_once(CLIENTS, lambda i: register(service.base, variants[i % 3], PASSWORD))
+
+        def register_variant(index: int, variants: list[str] = variants) -> requests.Response:
+            return register(service.base, variants[index % len(variants)], PASSWORD)
+
+        responses = at_once(CLIENTS, register_variant)
         codes = Counter(response.status_code for response in responses)
         statuses.update(codes)
         assert codes == {201: 1, 409: CLIENTS - 1}, codes

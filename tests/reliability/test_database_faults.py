@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import psutil
@@ -101,7 +102,8 @@ class Writer:
         body = {"name": name, "price": str(price(step))}
         url = self.service.url("/api/v1/items")
         return self.recorder.send(
-            "POST", lambda: requests.post(url, json=body, headers=self.headers, timeout=REQUEST_BOUND)
+            "POST",
+            lambda: requests.post(url, json=body, headers=self.headers, timeout=REQUEST_BOUND),
         )
 
     def _refresh(self) -> bool:
@@ -121,7 +123,7 @@ class Writer:
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PostgresServer]:
-    """A private PostgreSQL server the tests stop and start; commits are durable, as in production."""
+    """A private PostgreSQL server the tests stop and start, with durable commits."""
     with postgres_server(synchronous_commit="on") as server:
         migrate(server.url)
         yield server
@@ -177,12 +179,12 @@ def ready(service: Service) -> requests.Response:
 
 def rows(postgres: PostgresServer, owner_id: int) -> dict[str, tuple[int, Decimal, int]]:
     """The owner's items by name: id, price and version, read straight from the database."""
-    with psycopg2.connect(postgres.url, connect_timeout=5) as connection:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name, id, price, version FROM items WHERE owner_id = %s", (owner_id,)
-            )
-            found = cursor.fetchall()
+    with (
+        psycopg2.connect(postgres.url, connect_timeout=5) as connection,
+        connection.cursor() as cur,
+    ):
+        cur.execute("SELECT name, id, price, version FROM items WHERE owner_id = %s", (owner_id,))
+        found = cur.fetchall()
     names = [name for name, *_ in found]
     assert len(names) == len(set(names)), "an item was stored twice"
     return {name: (item_id, item_price, version) for name, item_id, item_price, version in found}
@@ -204,7 +206,7 @@ def test_an_outage_under_load_gets_503s_then_recovers_and_keeps_every_acknowledg
         return all(writer.successes.get(phase, 0) >= WRITES_PER_PHASE for writer in writers)
 
     try:
-        with background([lambda w=w: w.run(stop) for w in writers], stop, REQUEST_BOUND * 3):
+        with background([partial(w.run, stop) for w in writers], stop, REQUEST_BOUND * 3):
             wait_until(lambda: written("before"), "writes before the outage", PHASE_TIMEOUT)
             recorder.phase = "stopped"
             postgres.stop()

@@ -96,7 +96,10 @@ def test_every_operation_conforms_and_never_fails_on_the_server(
     # Passed here rather than in the config, so that ignored_auth knows them for credentials.
     response = case.call(headers=auth_headers)
     statuses[response.status_code] += 1
-    if response.status_code == REQUEST_LINE_TOO_LONG and "Request Line is too large" in response.text:
+    if (
+        response.status_code == REQUEST_LINE_TOO_LONG
+        and "Request Line is too large" in response.text
+    ):
         return
     case.validate_response(response, headers=auth_headers)
 

@@ -1,8 +1,8 @@
 """The /api/v1/items endpoints against PostgreSQL, as an authenticated user."""
 
+import re
 from decimal import Decimal
 
-import re
 import pytest
 
 from services.api.items.models import Item

@@ -16,9 +16,7 @@ class UserSchema(Schema):
     """A user as they register and as the API shows them."""
 
     id = fields.Integer(dump_only=True)
-    email = fields.Email(
-        required=True, validate=[validate.Length(max=EMAIL_MAX_LENGTH), storable]
-    )
+    email = fields.Email(required=True, validate=[validate.Length(max=EMAIL_MAX_LENGTH), storable])
     password = Text(
         required=True,
         load_only=True,
