@@ -127,13 +127,17 @@ def service_environment(database_url: str, options: Options, work: Path) -> dict
 
 
 def baseline_environment(
-    database_url: str, threads: int, options: Options, owner: tuple[str, int] | None
+    database_url: str, threads: int, options: Options, owner: tuple[str, int] | None, work: Path
 ) -> dict[str, str]:
     """The baseline's settings (see benchmarks.baseline)."""
+    metrics_dir = work / "prometheus-baseline"
+    metrics_dir.mkdir(exist_ok=True)
     env = {
         "BENCH_DATABASE_URL": database_url,
         "BENCH_POOL_SIZE": str(threads),
         "BENCH_LIST_SORT": options.list_sort,
+        # Hooks in the shared gunicorn config may clean up per-worker metrics files.
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
     if owner is not None:
         env["BENCH_OWNER_COLUMN"], env["BENCH_OWNER_ID"] = owner[0], str(owner[1])
@@ -316,7 +320,7 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
             seeded = seed(service, database.url, options)
             log(f"seeded {options.items} items, {seeded.owners} owners")
             baseline_env = baseline_environment(
-                database.url, concurrency.threads, options, seeded.owner
+                database.url, concurrency.threads, options, seeded.owner, work
             )
             baseline = servers.enter_context(
                 gunicorn("baseline", BASELINE_APP, concurrency, config, baseline_env, work)
