@@ -106,8 +106,11 @@ def check(target: Target) -> None:
 
 
 def measure(target: Target, load: wrk.Load) -> Sample:
-    """One wrk run, with the server's CPU time around it."""
+    """One wrk run on an idle server, with the server's CPU time around it."""
     request = target.request()
+    waited = target.server.wait_until_idle()
+    if waited > 2:
+        log(f"{target.server.name} needed {waited:.0f} s to drain the previous run")
     before = target.server.cpu_seconds()
     result = wrk.run(target.server.base_url, request, load)
     return sample(result, target.server.cpu_seconds() - before)
@@ -259,7 +262,13 @@ def sweep(
     load = wrk.Load(options.connections, options.duration_s, options.wrk_threads, options.timeout_s)
     points = []
     for concurrency in options.sweep:
-        env = {**service_env, "DB_POOL_SIZE": pool_size(options, concurrency)}
+        metrics_dir = work / f"prometheus-{concurrency}"
+        metrics_dir.mkdir(exist_ok=True)
+        env = {
+            **service_env,
+            "DB_POOL_SIZE": pool_size(options, concurrency),
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        }
         with gunicorn("service", SERVICE_APP, concurrency, config, env, work) as server:
             if seeded.tokens is not None:
                 seeded.tokens.base_url = server.base_url

@@ -12,7 +12,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt
 
-from benchmarks.summary import Comparison, SweepPoint
+from benchmarks.summary import Comparison, Figures, SweepPoint
 
 JSON_NAME = "latest.json"
 MARKDOWN_NAME = "latest.md"
@@ -23,12 +23,19 @@ def _number(value: float | None, places: int = 1) -> str:
     return "n/a" if value is None else f"{value:,.{places}f}"
 
 
+def _errors(figures: Figures) -> str:
+    """Non-2xx responses and socket errors (mostly timeouts), or 0."""
+    parts = [f"{figures.non_2xx} non-2xx"] if figures.non_2xx else []
+    parts += [f"{figures.socket_errors} socket"] if figures.socket_errors else []
+    return ", ".join(parts) or "0"
+
+
 def comparison_table(comparisons: Sequence[Comparison]) -> str:
     """One markdown row per endpoint: throughput, ratio, latency and CPU of both servers."""
     lines = [
         "| endpoint | service req/s | baseline req/s | ratio (target) "
         "| service p50 / p99 ms | p99/p50 | baseline p50 / p99 ms "
-        "| CPU ms/req service / baseline | non-2xx |",
+        "| CPU ms/req service / baseline | errors service / baseline |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for c in comparisons:
@@ -41,7 +48,7 @@ def comparison_table(comparisons: Sequence[Comparison]) -> str:
             f"| {_number(s.p50_ms, 2)} / {_number(s.p99_ms, 2)} | {_number(c.p99_over_p50, 1)} "
             f"| {_number(b.p50_ms, 2)} / {_number(b.p99_ms, 2)} "
             f"| {_number(s.cpu_ms_per_request, 2)} / {_number(b.cpu_ms_per_request, 2)} "
-            f"| {s.non_2xx} / {b.non_2xx} |"
+            f"| {_errors(s)} / {_errors(b)} |"
         )
     return "\n".join(lines)
 

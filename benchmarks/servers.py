@@ -23,6 +23,7 @@ DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 4
 _START_TIMEOUT_S = 60
 _STOP_TIMEOUT_S = 15
+_IDLE_CPU_FRACTION = 0.1
 
 
 class ServerError(RuntimeError):
@@ -101,6 +102,22 @@ class Server:
                 continue  # exited since listed: its time is now in children_user/system
             total += child_times.user + child_times.system
         return float(total)
+
+    def wait_until_idle(self, timeout_s: float = 120, interval_s: float = 0.5) -> float:
+        """Wait until the server has drained the requests a run left queued; return the wait.
+
+        Idle means using under a tenth of one CPU over `interval_s`, so every run starts from
+        the same quiet state, whatever the previous run left behind.
+        """
+        started = time.monotonic()
+        before = self.cpu_seconds()
+        while time.monotonic() - started < timeout_s:
+            time.sleep(interval_s)
+            now = self.cpu_seconds()
+            if now - before < interval_s * _IDLE_CPU_FRACTION:
+                return time.monotonic() - started
+            before = now
+        raise ServerError(f"{self.name} stayed busy for {timeout_s:.0f}s after a run")
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker process, in MiB."""

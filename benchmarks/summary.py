@@ -41,23 +41,29 @@ class Figures:
     """One server's figures for one endpoint: medians over the rounds, error totals."""
 
     requests_per_s: float
-    p50_ms: float
-    p99_ms: float
-    cpu_ms_per_request: float
+    p50_ms: float | None
+    p99_ms: float | None
+    cpu_ms_per_request: float | None
     non_2xx: int
     socket_errors: int
     rounds: list[Sample] = field(default_factory=list)
 
 
 def figures(samples: Sequence[Sample]) -> Figures:
-    """Medians of `samples` (one per round), which a single slow round cannot drag."""
+    """Medians of `samples` (one per round), which a single slow round cannot drag.
+
+    Latency and CPU per request come from the rounds that completed requests; None if none did.
+    """
     if not samples:
         raise ValueError("no samples")
+    served = [s for s in samples if s.requests]
     return Figures(
         requests_per_s=statistics.median(s.requests_per_s for s in samples),
-        p50_ms=statistics.median(s.p50_ms for s in samples),
-        p99_ms=statistics.median(s.p99_ms for s in samples),
-        cpu_ms_per_request=statistics.median(s.cpu_ms_per_request for s in samples),
+        p50_ms=statistics.median(s.p50_ms for s in served) if served else None,
+        p99_ms=statistics.median(s.p99_ms for s in served) if served else None,
+        cpu_ms_per_request=(
+            statistics.median(s.cpu_ms_per_request for s in served) if served else None
+        ),
         non_2xx=sum(s.non_2xx for s in samples),
         socket_errors=sum(s.socket_errors for s in samples),
         rounds=list(samples),
@@ -86,6 +92,8 @@ class Comparison:
     @property
     def p99_over_p50(self) -> float | None:
         """The service's tail: p99 latency as a multiple of p50."""
+        if self.service.p99_ms is None or self.service.p50_ms is None:
+            return None
         return ratio(self.service.p99_ms, self.service.p50_ms)
 
     def as_dict(self) -> dict[str, object]:
@@ -134,9 +142,9 @@ class SweepPoint:
     workers: int
     threads: int
     requests_per_s: float
-    p50_ms: float
-    p99_ms: float
-    cpu_ms_per_request: float
+    p50_ms: float | None
+    p99_ms: float | None
+    cpu_ms_per_request: float | None
     requests_per_s_per_vcpu: float
     worker_rss_mb: list[float]
 

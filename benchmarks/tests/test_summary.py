@@ -77,3 +77,12 @@ def test_the_sweep_prefers_throughput_then_fewer_processes():
 
     assert best([point(1, 4, 900), point(2, 4, 1000), point(4, 2, 950)]).workers == 2
     assert best([point(4, 2, 1000), point(2, 4, 1000)]).workers == 2
+
+
+def test_a_round_that_completed_nothing_counts_in_throughput_not_latency():
+    stalled = Sample(0.0, 0.0, 0.0, requests=0, non_2xx=0, socket_errors=32, cpu_ms_per_request=0)
+    result = figures([run(100, p50=4, p99=9), stalled, run(120, p50=6, p99=11)])
+    assert result.requests_per_s == 100
+    assert (result.p50_ms, result.p99_ms) == (5, 10)
+    assert result.socket_errors == 32
+    assert figures([stalled]).p50_ms is None
