@@ -103,7 +103,7 @@ class Server:
             total += child_times.user + child_times.system
         return float(total)
 
-    def wait_until_idle(self, timeout_s: float = 120, interval_s: float = 0.5) -> float:
+    def wait_until_idle(self, timeout_s: float = 300, interval_s: float = 0.5) -> float:
         """Wait until the server has drained the requests a run left queued; return the wait.
 
         Idle means using under a tenth of one CPU over `interval_s`, so every run starts from
