@@ -4,10 +4,10 @@ Run from the repo root with the Python 3.11 that runs the code (standard library
 
     python3 benchmarks/pants_timings.py
 
-Cold means empty Pants caches: the runs use a local store, named caches and work dir of their
-own in a temporary directory (Pants itself stays installed), and no pantsd, so the pantsd and
-caches of other checkouts are not touched. The one-line change is reverted before the script
-returns, also on failure or Ctrl-C.
+Cold means empty Pants caches: the runs use a local store, named caches, work dir and pantsd
+of their own in a temporary directory (Pants itself stays installed), so the caches and pantsd
+of this or any other checkout are neither used nor disturbed; `--no-daemon` runs without one.
+The one-line change is reverted before the script returns, also on failure or Ctrl-C.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -80,14 +81,30 @@ def share(part: float, whole: float) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
-def pants_options(cache_root: Path) -> list[str]:
-    """Global options giving these runs caches of their own and no daemon."""
-    return [
-        "--no-pantsd",
+def pants_options(cache_root: Path, daemon: bool) -> list[str]:
+    """Global options giving these runs caches, and a pantsd if any, of their own."""
+    options = [
         f"--local-store-dir={cache_root / 'lmdb_store'}",
         f"--named-caches-dir={cache_root / 'named_caches'}",
         f"--pants-workdir={cache_root / 'workdir'}",
     ]
+    if not daemon:
+        return ["--no-pantsd", *options]
+    # Its own metadata dir makes it a second daemon, beside any this checkout already runs.
+    return ["--pantsd", f"--pants-subprocessdir={cache_root / 'pids'}", *options]
+
+
+def stop_daemons(cache_root: Path) -> None:
+    """Stop the pantsd these runs started (found through their own metadata dir)."""
+    for pid_file in (cache_root / "pids").glob("**/pantsd/pid"):
+        pid = int(pid_file.read_text().strip() or 0)
+        cmdline = Path(f"/proc/{pid}/cmdline")
+        if pid <= 0 or not cmdline.exists() or b"pantsd" not in cmdline.read_bytes():
+            continue
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
 
 
 def shown(command: Sequence[str], pants: str, cache_root: Path) -> list[str]:
@@ -120,9 +137,9 @@ def tracked_changes() -> str:
     ).stdout
 
 
-def measure(pants: str, change: Path, cache_root: Path, log_dir: Path) -> list[Step]:
+def measure(pants: str, change: Path, cache_root: Path, log_dir: Path, daemon: bool) -> list[Step]:
     """Cold, warm no-op, warm forced full run, then changed-only after editing `change`."""
-    options = pants_options(cache_root)
+    options = pants_options(cache_root, daemon)
     steps = [
         run_step("cold", [pants, *options, "test", "::"], log_dir),
         run_step("warm_noop", [pants, *options, "test", "::"], log_dir),
@@ -155,6 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--change-file", type=Path, default=DEFAULT_CHANGE)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--keep-caches", action="store_true", help="keep the temporary caches")
+    parser.add_argument(
+        "--no-daemon",
+        dest="daemon",
+        action="store_false",
+        help="run without pantsd (the default starts one of its own, as developers have)",
+    )
     args = parser.parse_args(argv)
     pants = str(Path("pants").resolve())
     if not Path(pants).is_file() or not args.change_file.is_file():
@@ -169,8 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_dir = Path(tempfile.mkdtemp(prefix="pants-timings-logs-"))
     print(f"pants_timings: output of each run in {log_dir}", file=sys.stderr)
     try:
-        steps = measure(pants, args.change_file, cache_root, log_dir)
+        steps = measure(pants, args.change_file, cache_root, log_dir, args.daemon)
     finally:
+        stop_daemons(cache_root)
         if not args.keep_caches:
             shutil.rmtree(cache_root, ignore_errors=True)
     if tracked_changes():
@@ -181,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             [GIT, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=False
         ).stdout.strip(),
         "vcpus": os.cpu_count(),
+        "pantsd": args.daemon,
         "test_database_url_set": bool(os.environ.get("TEST_DATABASE_URL")),
         "change_file": str(args.change_file),
         "steps": [

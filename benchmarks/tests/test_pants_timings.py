@@ -1,6 +1,6 @@
 """Pants' test summary is counted right, and the issue's ratios come from the right runs."""
 
-from benchmarks.pants_timings import Step, TestCounts, count_tests, shown, summary
+from benchmarks.pants_timings import Step, TestCounts, count_tests, pants_options, shown, summary
 
 OUTPUT = """\
 01:02:14.21 [INFO] Completed: Run Pytest - benchmarks/tests/test_data.py - succeeded.
@@ -42,3 +42,14 @@ def test_recorded_commands_hold_no_paths_of_this_machine(tmp_path):
         "test",
         "::",
     ]
+
+
+def test_every_cache_and_the_daemon_are_private_to_the_measurement(tmp_path):
+    with_daemon = pants_options(tmp_path, daemon=True)
+    assert "--pantsd" in with_daemon
+    assert f"--pants-subprocessdir={tmp_path / 'pids'}" in with_daemon
+    for option in ("--local-store-dir", "--named-caches-dir", "--pants-workdir"):
+        values = [o.split("=", 1)[1] for o in with_daemon if o.startswith(option + "=")]
+        assert len(values) == 1
+        assert values[0].startswith(str(tmp_path))
+    assert pants_options(tmp_path, daemon=False)[0] == "--no-pantsd"
