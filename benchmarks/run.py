@@ -24,11 +24,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark, write benchmarks/results/, print the table; 1 if a request failed."""
     options = parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Ctrl-C raises KeyboardInterrupt even when started where SIGINT was ignored (`cmd &`).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         results, comparisons = harness.run(options)
     except (AuthError, PostgresUnavailable, ServerError, WrkError) as error:
         print(f"benchmark: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("benchmark: interrupted; every server it started is stopped", file=sys.stderr)
+        return 130
     print(report.write(results, comparisons, options.output_dir))
     failed = [c.endpoint for c in comparisons if c.service.non_2xx or c.baseline.non_2xx]
     if failed:
