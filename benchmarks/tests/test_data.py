@@ -6,8 +6,8 @@ import psycopg2
 import pytest
 
 from benchmarks.baseline import BaselineConfig, create_app
-from benchmarks.harness import migrate
 from benchmarks.seed import item_rows, owner_column, seed_items
+from benchmarks.stack import migrate
 from libs.testing.postgres import postgres_database
 from services.api.app import create_app as create_service
 from services.api.extensions import db
