@@ -1,25 +1,36 @@
-"""The seeded items and the baseline app, against a real PostgreSQL database."""
+"""The seeded items and the baseline app, against a real PostgreSQL database.
+
+The schema is written out here, with and without owners, so these tests hold both before and
+after the service's migrations give items an owner; the smoke test covers the migrated schema.
+"""
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import psycopg2
 import pytest
 
-from benchmarks.baseline import BaselineConfig, create_app
+from benchmarks.baseline import COLUMNS, BaselineConfig, create_app
 from benchmarks.seed import item_rows, owner_column, seed_items
-from benchmarks.stack import migrate
 from libs.testing.postgres import postgres_database
-from services.api.app import create_app as create_service
-from services.api.extensions import db
-from services.api.items.models import Item
 from services.api.items.schemas import ItemSchema
-from services.api.settings import ApiSettings
+
+ITEMS = """
+CREATE TABLE items (
+    id serial PRIMARY KEY,
+    name varchar(200) NOT NULL,
+    description varchar(2000),
+    price numeric(12, 2) NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL
+)
+"""
 
 
 @pytest.fixture
 def database_url() -> Iterator[str]:
     with postgres_database() as database:
-        migrate(database.url)
+        execute(database.url, ITEMS)
         yield database.url
 
 
@@ -39,15 +50,20 @@ def seed(url, count, owner_ids=(), column=None):
 
 
 def add_owners(url, count):
-    """The shape the auth migration gives the schema: users, and items pointing at them."""
+    """What the auth issue adds: users, and items that reference them."""
     execute(url, "CREATE TABLE users (id serial PRIMARY KEY)")
     execute(url, "ALTER TABLE items ADD COLUMN owner_id integer NOT NULL REFERENCES users (id)")
-    return [
-        row[0]
-        for row in execute(
-            url, "INSERT INTO users SELECT FROM generate_series(1, %s) RETURNING id", (count,)
-        )
-    ]
+    rows = execute(
+        url, "INSERT INTO users SELECT FROM generate_series(1, %s) RETURNING id", (count,)
+    )
+    return [row[0] for row in rows]
+
+
+def detected_owner_column(url):
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        column = owner_column(cursor)
+    connection.close()
+    return column
 
 
 def test_rows_are_deterministic_and_owned_round_robin():
@@ -55,10 +71,8 @@ def test_rows_are_deterministic_and_owned_round_robin():
     assert [row[-1] for row in item_rows(5, [7, 9])] == [7, 9, 7, 9, 7]
 
 
-def test_items_are_bulk_inserted_without_owners_before_the_api_has_users(database_url):
-    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
-        assert owner_column(cursor) is None
-    connection.close()
+def test_items_are_bulk_inserted_without_owners_while_items_have_none(database_url):
+    assert detected_owner_column(database_url) is None
     ids = seed(database_url, 10_000)
     assert list(ids) == [None]
     assert len(set(ids[None])) == 10_000
@@ -67,11 +81,8 @@ def test_items_are_bulk_inserted_without_owners_before_the_api_has_users(databas
 
 def test_items_are_spread_over_their_owners_once_items_have_one(database_url):
     owners = add_owners(database_url, 3)
-    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
-        column = owner_column(cursor)
-    connection.close()
-    assert column == "owner_id"
-    ids = seed(database_url, 300, owners, column)
+    assert detected_owner_column(database_url) == "owner_id"
+    ids = seed(database_url, 300, owners, "owner_id")
     assert {owner: len(owned) for owner, owned in ids.items()} == dict.fromkeys(owners, 100)
     counted = execute(database_url, "SELECT owner_id, count(*) FROM items GROUP BY owner_id")
     assert dict(counted) == dict.fromkeys(owners, 100)
@@ -79,12 +90,14 @@ def test_items_are_spread_over_their_owners_once_items_have_one(database_url):
 
 def test_the_baseline_answers_what_the_service_would(database_url):
     ids = seed(database_url, 120)[None]
-    client = create_app(
-        BaselineConfig(database_url, pool_size=2, list_sort="-created_at")
-    ).test_client()
-    service = create_service(ApiSettings(app_env="test", database_url=database_url))
-    with service.app_context():
-        expected = ItemSchema().dump(db.session.get(Item, ids[5]))
+    config = BaselineConfig(database_url, pool_size=2, list_sort="-created_at")
+    client = create_app(config).test_client()
+    (row,) = execute(
+        database_url,
+        "SELECT id, name, description, price, created_at, updated_at FROM items WHERE id = %s",
+        (ids[5],),
+    )
+    expected = ItemSchema().dump(SimpleNamespace(**dict(zip(COLUMNS, row, strict=True))))
     body = client.get(f"/items/{ids[5]}").get_json()
     assert body == {key: expected[key] for key in body}
     assert client.get("/items/999999").status_code == 404
@@ -108,6 +121,5 @@ def test_the_baseline_reads_and_writes_only_its_owners_items(database_url):
     assert client.get(f"/items/{ids[owners[1]][0]}").status_code == 404
     assert [item["id"] for item in client.get("/items").get_json()] == ids[owners[0]][:50]
     created = client.post("/items", json={"name": "mine", "price": "2"}).get_json()
-    assert execute(database_url, "SELECT owner_id FROM items WHERE id = %s", (created["id"],)) == [
-        (owners[0],)
-    ]
+    owner = execute(database_url, "SELECT owner_id FROM items WHERE id = %s", (created["id"],))
+    assert owner == [(owners[0],)]

@@ -28,6 +28,7 @@ def test_a_short_run_measures_every_endpoint_and_stops_its_servers(tmp_path, cap
         "--warmup=0",
         "--connections=4",
         "--items=200",
+        "--users=2",  # registrations are rate limited once the API has users
         "--workers=1",
         "--threads=2",
         f"--output-dir={tmp_path}",
