@@ -77,6 +77,9 @@ def create_metrics(settings: ApiSettings) -> Metrics:
     """Metrics in a registry of their own, or in the shared files in multiprocess mode."""
     # A registry per app, so that several apps in one process (tests) do not collide.
     registry = None if multiprocess_enabled() else CollectorRegistry()
+    if registry is None:
+        # A one-off command (migrations) in the image runs without gunicorn's start-up hook.
+        Path(os.environ[MULTIPROC_DIR_ENV]).mkdir(parents=True, exist_ok=True)
     metrics = Metrics(
         requests=Counter("http_requests", "HTTP requests answered.", _LABELS, registry=registry),
         latency=Histogram(

@@ -185,7 +185,9 @@ def test_silent_database_is_503_once_the_connect_timeout_passes(database):
 
 
 def test_exhausted_pool_is_503_once_the_pool_timeout_passes(database, db, user):
-    app = create_app(make_settings(database.url, db_pool_size=1, db_pool_timeout=0.2))
+    app = create_app(
+        make_settings(database.url, db_pool_size=1, worker_threads=1, db_pool_timeout=0.2)
+    )
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = bearer_for(app, user.id)["Authorization"]
     assert client.get(URL).status_code == 200

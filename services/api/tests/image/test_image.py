@@ -259,6 +259,12 @@ def test_serves_health_ready_and_a_create_then_get_round_trip(server):
     assert ready.status_code == 200
     assert ready.json()["checks"]["database"]["status"] == "ok"
 
+    account = {"email": "image-test@example.com", "password": "correct horse battery"}
+    assert session.post(f"{server.url}/api/v1/users", json=account, timeout=10).status_code == 201
+    token = session.post(f"{server.url}/api/v1/auth/token", json=account, timeout=10)
+    assert token.status_code == 200
+    session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+
     item = {"name": "Lamp", "description": "Brass", "price": "12.50"}
     created = session.post(f"{server.url}/api/v1/items", json=item, timeout=5)
     assert created.status_code == 201

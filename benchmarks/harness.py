@@ -1,0 +1,125 @@
+"""One benchmark run: database, both servers, alternating rounds, optional sweep, results."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks import wrk
+from benchmarks.measure import compare_servers
+from benchmarks.options import Options
+from benchmarks.progress import log
+from benchmarks.servers import BASELINE_APP, SERVICE_APP, Concurrency, config_concurrency, gunicorn
+from benchmarks.stack import (
+    baseline_environment,
+    benchmark_database,
+    migrate,
+    pool_size,
+    seed,
+    service_environment,
+)
+from benchmarks.summary import Comparison
+from benchmarks.sweep import sweep
+
+
+def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
+    """The whole benchmark; every process it starts is stopped when it returns or fails."""
+    wrk_version = wrk.version(wrk.ensure_wrk())
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    load_before = os.getloadavg()
+    config = options.gunicorn_config
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as work_name,
+        benchmark_database(options.database_url) as database,
+    ):
+        work = Path(work_name)
+        log(f"PostgreSQL {database.server_version}: migrating")
+        migrate(database.url)
+        env = service_environment(database.url, options, work)
+        found = config_concurrency(config, env)
+        concurrency = Concurrency(
+            options.workers or found.workers, options.threads or found.threads
+        )
+        env["DB_POOL_SIZE"] = pool_size(options, concurrency)
+        log(f"service and baseline under gunicorn {concurrency}, config: {config or 'none'}")
+        with ExitStack() as servers:
+            service = servers.enter_context(
+                gunicorn("service", SERVICE_APP, concurrency, config, env, work)
+            )
+            seeded = seed(service, database.url, options)
+            log(f"seeded {options.items} items, {seeded.owners} owners")
+            baseline_env = baseline_environment(
+                database.url, concurrency.threads, options, seeded.owner, work
+            )
+            baseline = servers.enter_context(
+                gunicorn("baseline", BASELINE_APP, concurrency, config, baseline_env, work)
+            )
+            comparisons = compare_servers(service, baseline, options, seeded)
+            memory = {"service": service.worker_rss_mb(), "baseline": baseline.worker_rss_mb()}
+        sweep_results = sweep(options, env, seeded, config, work) if options.sweep else None
+    results = {
+        "schema_version": 1,
+        "started_at": started,
+        "git_commit": git_commit(),
+        "machine": {
+            "vcpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "wrk": wrk_version,
+            "postgres": database.server_version,
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
+        "settings": {
+            "rounds": options.rounds,
+            "duration_s": options.duration_s,
+            "warmup_s": options.warmup_s,
+            "connections": options.connections,
+            "wrk_threads": options.wrk_threads,
+            "concurrency": str(concurrency),
+            "gunicorn_config": _display_path(config),
+            "items": options.items,
+            "owners": seeded.owners,
+            "authenticated": bool(seeded.tokens or options.token),
+            "list_query": options.list_query,
+            "list_sort": options.list_sort,
+        },
+        "endpoints": [c.as_dict() for c in comparisons],
+        "memory_mb": {k: [round(v, 1) for v in sizes] for k, sizes in memory.items()},
+        "sweep": sweep_results,
+    }
+    return results, comparisons
+
+
+def _display_path(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def git_commit() -> str:
+    """The commit measured, marked -dirty when the working tree has changes."""
+    try:
+        git = shutil.which("git") or "git"
+        commit = subprocess.run(
+            [git, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [git, "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")

@@ -1,0 +1,137 @@
+"""Measuring: requests per endpoint, wrk runs on idle servers, service and baseline in rounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import requests
+
+from benchmarks import auth, wrk
+from benchmarks.endpoints import Endpoint, endpoints
+from benchmarks.options import Options
+from benchmarks.progress import log
+from benchmarks.servers import Server, ServerError
+from benchmarks.stack import Seeded
+from benchmarks.summary import Comparison, Sample, compare, sample
+
+
+@dataclass
+class Target:
+    """A running server and how to send one endpoint's requests to it."""
+
+    server: Server
+    endpoint: Endpoint
+    paths: list[str]
+    tokens: auth.TokenSource | None = None
+    token: str | None = None
+    extra_headers: dict[str, str] | None = None
+
+    def request(self) -> wrk.Request:
+        """The request to send now (with a token that stays valid through the run)."""
+        headers = {"Accept": "application/json"}
+        if self.endpoint.body is not None:
+            headers["Content-Type"] = "application/json"
+        if self.endpoint.authenticated:
+            token = self.tokens.current() if self.tokens else self.token
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            headers.update(self.extra_headers or {})
+        return wrk.Request(self.endpoint.method, self.paths, headers, self.endpoint.body)
+
+
+def check(target: Target) -> None:
+    """One request, which must succeed: a benchmark of error responses measures nothing."""
+    request = target.request()
+    response = requests.request(
+        request.method,
+        target.server.base_url + request.paths[0],
+        headers=dict(request.headers),
+        data=request.body,
+        timeout=30,
+    )
+    if not response.ok:
+        raise ServerError(
+            f"{target.server.name} {request.method} {request.paths[0]} answered "
+            f"{response.status_code}: {response.text[:300]}"
+        )
+
+
+def measure(target: Target, load: wrk.Load) -> Sample:
+    """One wrk run on an idle server, with the server's CPU time around it."""
+    request = target.request()
+    waited = target.server.wait_until_idle()
+    if waited > 2:
+        log(f"{target.server.name} needed {waited:.0f} s to drain the previous run")
+    before = target.server.cpu_seconds()
+    result = wrk.run(target.server.base_url, request, load)
+    return sample(result, target.server.cpu_seconds() - before)
+
+
+def targets(
+    server: Server, names: tuple[str, ...], options: Options, seeded: Seeded, baseline: bool
+) -> list[Target]:
+    known = endpoints(options.list_query)
+    targets = []
+    for name in names:
+        endpoint = known[name]
+        template = endpoint.baseline_path if baseline else endpoint.service_path
+        targets.append(
+            Target(
+                server=server,
+                endpoint=endpoint,
+                paths=endpoint.paths(template, seeded.readable_ids),
+                tokens=None if baseline else seeded.tokens,
+                token=None if baseline else options.token,
+                extra_headers=None if baseline else options.headers,
+            )
+        )
+    return targets
+
+
+def compare_servers(
+    service: Server, baseline: Server, options: Options, seeded: Seeded
+) -> list[Comparison]:
+    """Warm up, then alternate service and baseline per endpoint, round after round."""
+    pairs = list(
+        zip(
+            targets(service, options.endpoints, options, seeded, baseline=False),
+            targets(baseline, options.endpoints, options, seeded, baseline=True),
+            strict=True,
+        )
+    )
+    for pair in pairs:
+        for target in pair:
+            check(target)
+    load = wrk.Load(options.connections, options.duration_s, options.wrk_threads, options.timeout_s)
+    if options.warmup_s:
+        log(f"warming up, {options.warmup_s} s per server and endpoint")
+        for pair in pairs:
+            for target in pair:
+                measure(target, replace(load, duration_s=options.warmup_s))
+    samples: dict[str, dict[str, list[Sample]]] = {
+        s.endpoint.name: {"service": [], "baseline": []} for s, _ in pairs
+    }
+    for round_number in range(options.rounds):
+        for service_target, baseline_target in pairs:
+            # Who goes first alternates, so a trend in the machine's load favours neither.
+            order = [service_target, baseline_target]
+            if round_number % 2:
+                order.reverse()
+            for target in order:
+                result = measure(target, load)
+                samples[target.endpoint.name][target.server.name].append(result)
+                log(
+                    f"round {round_number + 1}/{options.rounds} {target.endpoint.name} "
+                    f"{target.server.name}: {result.requests_per_s:.0f} req/s, "
+                    f"p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms"
+                )
+    return [
+        compare(
+            name,
+            s.endpoint.summary,
+            samples[name]["service"],
+            samples[name]["baseline"],
+            s.endpoint.target_ratio,
+        )
+        for (s, _), name in zip(pairs, samples, strict=True)
+    ]

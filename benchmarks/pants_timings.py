@@ -1,0 +1,224 @@
+"""Time `pants test` on this repo: cold, warm no-op, warm forced, and changed-only after an edit.
+
+Run from the repo root with the Python 3.11 that runs the code (standard library only):
+
+    python3 benchmarks/pants_timings.py
+
+Cold means empty Pants caches: the runs use a local store, named caches, work dir and pantsd
+of their own in a temporary directory (Pants itself stays installed), so the caches and pantsd
+of this or any other checkout are neither used nor disturbed; `--no-daemon` runs without one.
+The one-line change is reverted before the script returns, also on failure or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+DEFAULT_CHANGE = Path("services/api/items/routes.py")
+DEFAULT_OUTPUT = Path("benchmarks/results/pants_timings.json")
+CHANGE_LINE = "# benchmarks/pants_timings.py: a one-line change, reverted after the run\n"
+_RESULT = re.compile(
+    r"^\S+ (?P<target>\S+) (?P<outcome>succeeded|failed|timed out)"
+    r"(?: in [\d.]+s)?(?: \((?P<cache>[^)]*)\))?\.?\s*$"
+)
+_STEP_TIMEOUT_S = 3600
+GIT = shutil.which("git") or "git"
+
+
+@dataclass(frozen=True)
+class TestCounts:
+    """How many test targets a `pants test` run reported, ran, and failed."""
+
+    total: int
+    ran: int
+    cached: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timed Pants invocation."""
+
+    name: str
+    command: list[str]
+    seconds: float
+    exit_code: int
+    tests: TestCounts
+
+
+def count_tests(output: str) -> TestCounts:
+    """Count the per-target result lines Pants prints at the end of `test`."""
+    total = ran = cached = failed = 0
+    for line in output.splitlines():
+        match = _RESULT.match(line.strip())
+        if match is None:
+            continue
+        total += 1
+        if match["outcome"] != "succeeded":
+            failed += 1
+        if match["cache"] and ("cached" in match["cache"] or "memoized" in match["cache"]):
+            cached += 1
+        else:
+            ran += 1
+    return TestCounts(total=total, ran=ran, cached=cached, failed=failed)
+
+
+def share(part: float, whole: float) -> float | None:
+    """part / whole to 3 places; None when whole is 0."""
+    return round(part / whole, 3) if whole else None
+
+
+def pants_options(cache_root: Path, daemon: bool) -> list[str]:
+    """Global options giving these runs caches, and a pantsd if any, of their own."""
+    options = [
+        f"--local-store-dir={cache_root / 'lmdb_store'}",
+        f"--named-caches-dir={cache_root / 'named_caches'}",
+        f"--pants-workdir={cache_root / 'workdir'}",
+    ]
+    if not daemon:
+        return ["--no-pantsd", *options]
+    # Its own metadata dir makes it a second daemon, beside any this checkout already runs.
+    return ["--pantsd", f"--pants-subprocessdir={cache_root / 'pids'}", *options]
+
+
+def stop_daemons(cache_root: Path) -> None:
+    """Stop the pantsd these runs started (found through their own metadata dir)."""
+    for pid_file in (cache_root / "pids").glob("**/pantsd/pid"):
+        pid = int(pid_file.read_text().strip() or 0)
+        cmdline = Path(f"/proc/{pid}/cmdline")
+        if pid <= 0 or not cmdline.exists() or b"pantsd" not in cmdline.read_bytes():
+            continue
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+
+def shown(command: Sequence[str], pants: str, cache_root: Path) -> list[str]:
+    """`command` as the results show it: no paths of this machine."""
+    return [part.replace(pants, "./pants").replace(str(cache_root), "$CACHES") for part in command]
+
+
+def run_step(name: str, command: list[str], log_dir: Path) -> Step:
+    """Run one Pants command, keep its output in `log_dir`, and time it."""
+    print(f"pants_timings: {name}: {' '.join(command)}", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    completed = subprocess.run(
+        command, capture_output=True, text=True, timeout=_STEP_TIMEOUT_S, check=False
+    )
+    seconds = round(time.monotonic() - started, 1)
+    output = completed.stdout + completed.stderr
+    (log_dir / f"{name}.log").write_text(output)
+    step = Step(name, command, seconds, completed.returncode, count_tests(output))
+    print(f"pants_timings: {name}: {seconds} s, {step.tests}", file=sys.stderr, flush=True)
+    return step
+
+
+def tracked_changes() -> str:
+    """`git status` of tracked files: empty when the working tree is clean."""
+    return subprocess.run(
+        [GIT, "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def measure(pants: str, change: Path, cache_root: Path, log_dir: Path, daemon: bool) -> list[Step]:
+    """Cold, warm no-op, warm forced full run, then changed-only after editing `change`."""
+    options = pants_options(cache_root, daemon)
+    steps = [
+        run_step("cold", [pants, *options, "test", "::"], log_dir),
+        run_step("warm_noop", [pants, *options, "test", "::"], log_dir),
+        run_step("warm_full", [pants, *options, "test", "--force", "::"], log_dir),
+    ]
+    original = change.read_bytes()
+    try:
+        change.write_bytes(original + CHANGE_LINE.encode())
+        changed = [pants, *options, "--changed-since=HEAD", "--changed-dependents=transitive"]
+        steps.append(run_step("changed_only", [*changed, "test"], log_dir))
+    finally:
+        change.write_bytes(original)
+    return steps
+
+
+def summary(steps: Sequence[Step]) -> dict[str, float | None]:
+    """The issue's ratios: warm no-op / cold, changed-only / warm full."""
+    by_name = {step.name: step for step in steps}
+    return {
+        "warm_noop_over_cold": share(by_name["warm_noop"].seconds, by_name["cold"].seconds),
+        "changed_only_over_warm_full": share(
+            by_name["changed_only"].seconds, by_name["warm_full"].seconds
+        ),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the four timings and write them as JSON; 1 if a run failed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--change-file", type=Path, default=DEFAULT_CHANGE)
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--keep-caches", action="store_true", help="keep the temporary caches")
+    parser.add_argument(
+        "--no-daemon",
+        dest="daemon",
+        action="store_false",
+        help="run without pantsd (the default starts one of its own, as developers have)",
+    )
+    args = parser.parse_args(argv)
+    pants = str(Path("pants").resolve())
+    if not Path(pants).is_file() or not args.change_file.is_file():
+        parser.error("run from the repo root (./pants and --change-file must exist)")
+    if tracked_changes():
+        parser.error("the working tree has changes; commit or stash them first")
+    if not os.environ.get("TEST_DATABASE_URL"):
+        print(
+            "pants_timings: TEST_DATABASE_URL unset: tests start their own servers", file=sys.stderr
+        )
+    cache_root = Path(tempfile.mkdtemp(prefix="pants-timings-"))
+    log_dir = Path(tempfile.mkdtemp(prefix="pants-timings-logs-"))
+    print(f"pants_timings: output of each run in {log_dir}", file=sys.stderr)
+    try:
+        steps = measure(pants, args.change_file, cache_root, log_dir, args.daemon)
+    finally:
+        stop_daemons(cache_root)
+        if not args.keep_caches:
+            shutil.rmtree(cache_root, ignore_errors=True)
+    if tracked_changes():
+        raise RuntimeError("the working tree was left modified")  # measure() restores it
+    results = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_commit": subprocess.run(
+            [GIT, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip(),
+        "vcpus": os.cpu_count(),
+        "pantsd": args.daemon,
+        "test_database_url_set": bool(os.environ.get("TEST_DATABASE_URL")),
+        "change_file": str(args.change_file),
+        "steps": [
+            {**asdict(step), "command": shown(step.command, pants, cache_root)} for step in steps
+        ],
+        "ratios": summary(steps),
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps({step.name: [step.seconds, step.tests.ran] for step in steps}))
+    print(json.dumps(results["ratios"]))
+    return 1 if any(step.exit_code or step.tests.failed for step in steps) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""What the servers run on: the database, its data, and each app's environment."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+
+from benchmarks import auth
+from benchmarks.options import Options
+from benchmarks.progress import log
+from benchmarks.seed import owner_column, seed_items
+from benchmarks.servers import Concurrency, Server
+from libs.config import load_settings
+from libs.testing.postgres import TestDatabase, database_on, throwaway_server
+from services.api.app import create_app
+from services.api.database import upgrade_to_head
+from services.api.settings import ApiSettings
+
+
+@contextmanager
+def benchmark_database(admin_url: str | None) -> Iterator[TestDatabase]:
+    """A new database on the given server, or on a throwaway server of its own."""
+    if admin_url:
+        with database_on(admin_url) as database:
+            yield database
+    else:
+        with throwaway_server() as url, database_on(url) as database:
+            yield database
+
+
+def migrate(database_url: str) -> None:
+    """Bring the schema to the service's migrations head (quietly: stdout is the report's)."""
+    settings = load_settings(
+        ApiSettings, app_env="test", database_url=database_url, log_level="WARNING"
+    )
+    upgrade_to_head(create_app(settings))
+
+
+def service_environment(database_url: str, options: Options, work: Path) -> dict[str, str]:
+    """The service's settings: production mode with a secret made for this run only."""
+    metrics_dir = work / "prometheus"
+    metrics_dir.mkdir(exist_ok=True)
+    return {
+        "APP_ENV": "production",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        **options.service_env,
+    }
+
+
+def baseline_environment(
+    database_url: str, threads: int, options: Options, owner: tuple[str, int] | None, work: Path
+) -> dict[str, str]:
+    """The baseline's settings (see benchmarks.baseline)."""
+    metrics_dir = work / "prometheus-baseline"
+    metrics_dir.mkdir(exist_ok=True)
+    env = {
+        "BENCH_DATABASE_URL": database_url,
+        "BENCH_POOL_SIZE": str(threads),
+        "BENCH_LIST_SORT": options.list_sort,
+        # Hooks in the shared gunicorn config may clean up per-worker metrics files.
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
+    if owner is not None:
+        env["BENCH_OWNER_COLUMN"], env["BENCH_OWNER_ID"] = owner[0], str(owner[1])
+    return env
+
+
+@dataclass
+class Seeded:
+    """The data set and the credentials of the owner whose requests are measured."""
+
+    readable_ids: list[int]
+    owners: int
+    owner: tuple[str, int] | None
+    tokens: auth.TokenSource | None
+
+
+def seed(service: Server, database_url: str, options: Options) -> Seeded:
+    """Register owners through the API when it has users, then bulk insert the items."""
+    owners: list[auth.Owner] = []
+    if auth.supports_owners(auth.api_paths(service.base_url)):
+        log(f"registering {options.users} owners through the API")
+        owners = auth.register_owners(service.base_url, options.users)
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        column = owner_column(cursor)
+        if bool(column) != bool(owners):
+            raise auth.AuthError(
+                f"items owner column {column!r} but {len(owners)} owners registered: the API "
+                "and the schema disagree about ownership (see benchmarks/auth.py)"
+            )
+        ids = seed_items(cursor, options.items, [o.id for o in owners], column)
+    connection.close()
+    mine = ids[owners[0].id] if owners else ids[None]
+    # Spread evenly over the owner's items, the same every run.
+    readable = mine[:: max(1, len(mine) // options.sample_ids)][: options.sample_ids]
+    margin = options.duration_s + options.timeout_s + 60
+    return Seeded(
+        readable_ids=readable,
+        owners=len(owners),
+        owner=(str(column), owners[0].id) if owners else None,
+        tokens=auth.TokenSource(service.base_url, owners[0], margin) if owners else None,
+    )
+
+
+def pool_size(options: Options, concurrency: Concurrency) -> str:
+    """DB_POOL_SIZE: one connection per thread unless --service-env sets it."""
+    return options.service_env.get("DB_POOL_SIZE", str(concurrency.threads))

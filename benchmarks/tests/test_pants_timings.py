@@ -1,0 +1,55 @@
+"""Pants' test summary is counted right, and the issue's ratios come from the right runs."""
+
+from benchmarks.pants_timings import Step, TestCounts, count_tests, pants_options, shown, summary
+
+OUTPUT = """\
+01:02:14.21 [INFO] Completed: Run Pytest - benchmarks/tests/test_data.py - succeeded.
+
+✓ benchmarks/tests/test_data.py succeeded in 21.50s.
+✓ libs/config/tests/test_settings.py succeeded in 0.90s (cached locally).
+✓ libs/health/tests/test_registry.py succeeded in 0.69s (memoized).
+✕ services/api/tests/test_items.py failed in 3.10s.
+"""
+
+
+def test_targets_that_ran_are_told_from_cached_ones():
+    assert count_tests(OUTPUT) == TestCounts(total=4, ran=2, cached=2, failed=1)
+
+
+def test_no_summary_means_no_targets():
+    assert count_tests("12:00:00 [INFO] nothing to test") == TestCounts(0, 0, 0, 0)
+
+
+def test_ratios_are_warm_noop_over_cold_and_changed_over_warm_full():
+    counts = TestCounts(1, 1, 0, 0)
+    steps = [
+        Step(name, [], seconds, 0, counts)
+        for name, seconds in [
+            ("cold", 200),
+            ("warm_noop", 20),
+            ("warm_full", 50),
+            ("changed_only", 10),
+        ]
+    ]
+    assert summary(steps) == {"warm_noop_over_cold": 0.1, "changed_only_over_warm_full": 0.2}
+
+
+def test_recorded_commands_hold_no_paths_of_this_machine(tmp_path):
+    command = ["/home/me/repo/pants", f"--local-store-dir={tmp_path}/lmdb_store", "test", "::"]
+    assert shown(command, "/home/me/repo/pants", tmp_path) == [
+        "./pants",
+        "--local-store-dir=$CACHES/lmdb_store",
+        "test",
+        "::",
+    ]
+
+
+def test_every_cache_and_the_daemon_are_private_to_the_measurement(tmp_path):
+    with_daemon = pants_options(tmp_path, daemon=True)
+    assert "--pantsd" in with_daemon
+    assert f"--pants-subprocessdir={tmp_path / 'pids'}" in with_daemon
+    for option in ("--local-store-dir", "--named-caches-dir", "--pants-workdir"):
+        values = [o.split("=", 1)[1] for o in with_daemon if o.startswith(option + "=")]
+        assert len(values) == 1
+        assert values[0].startswith(str(tmp_path))
+    assert pants_options(tmp_path, daemon=False)[0] == "--no-pantsd"

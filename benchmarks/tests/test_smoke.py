@@ -1,0 +1,58 @@
+"""A very short real benchmark: both apps under gunicorn, driven by wrk, reported, stopped."""
+
+import json
+import os
+import shutil
+
+import psutil  # type: ignore[import-untyped]
+import pytest
+
+from benchmarks.report import CHART_NAME, JSON_NAME, MARKDOWN_NAME
+from benchmarks.run import main
+
+
+def gunicorn_children():
+    return [
+        child
+        for child in psutil.Process().children(recursive=True)
+        if "gunicorn" in " ".join(child.cmdline())
+    ]
+
+
+def test_a_short_run_measures_every_endpoint_and_stops_its_servers(tmp_path, capsys):
+    if shutil.which("wrk") is None and not os.environ.get("CI"):
+        pytest.skip("install wrk (apt-get install wrk) to run the benchmark smoke test")
+    argv = [
+        "--rounds=1",
+        "--duration=1",
+        "--warmup=0",
+        "--connections=4",
+        "--items=200",
+        "--users=2",  # registrations are rate limited once the API has users
+        "--workers=1",
+        "--threads=2",
+        f"--output-dir={tmp_path}",
+    ]
+    if os.environ.get("TEST_DATABASE_URL"):
+        argv.append(f"--database-url={os.environ['TEST_DATABASE_URL']}")
+
+    assert main(argv) == 0
+
+    results = json.loads((tmp_path / JSON_NAME).read_text())
+    measured = {endpoint["endpoint"]: endpoint for endpoint in results["endpoints"]}
+    assert list(measured) == ["get_one", "list_50", "create", "health"]
+    for endpoint in measured.values():
+        for server in ("service", "baseline"):
+            figures = endpoint[server]
+            assert figures["requests_per_s"] > 0, (endpoint["endpoint"], server)
+            assert figures["non_2xx"] == 0, (endpoint["endpoint"], server)
+            assert figures["p99_ms"] >= figures["p50_ms"] > 0
+            assert figures["cpu_ms_per_request"] > 0
+        assert endpoint["ratio"] > 0
+    assert len(results["memory_mb"]["service"]) == 1
+    assert results["settings"]["concurrency"] == "1x2"
+    table = (tmp_path / MARKDOWN_NAME).read_text()
+    assert "| get_one |" in table
+    assert table in capsys.readouterr().out
+    assert (tmp_path / CHART_NAME).read_bytes().startswith(b"\x89PNG")
+    assert gunicorn_children() == []
