@@ -38,12 +38,14 @@ def describe(value: Any) -> str:
 def render(figures: dict[str, dict[str, Any]]) -> str:
     """The figures section: one table per suite, in the order the document presents them."""
     lines = [START, ""]
-    for suite in sorted(figures, key=lambda name: (SUITES + [name]).index(name)):
+    for suite in sorted(figures, key=lambda name: [*SUITES, name].index(name)):
         measured = dict(figures[suite])
         del measured["suite"]
         lines += [f"#### {suite.replace('_', ' ')} (finished {measured.pop('finished_at')})", ""]
         lines += ["| figure | value |", "| --- | --- |"]
-        lines += [f"| {key.replace('_', ' ')} | {describe(value)} |" for key, value in measured.items()]
+        lines += [
+            f"| {key.replace('_', ' ')} | {describe(value)} |" for key, value in measured.items()
+        ]
         lines.append("")
     lines.append(END)
     return "\n".join(lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from tests.reliability.conftest import service_environment
 from tests.reliability.service import Service, gunicorn
 
 # Generated cases per operation in the fuzzing phase; the examples and coverage phases add more.
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "100"))
+MAX_EXAMPLES = 100
 MIN_CASES = 1000
 # No 5xx, and every response as the spec documents it; plus 405 with Allow for undeclared
 # methods, and 401 when a secured operation is called without credentials.

@@ -21,7 +21,9 @@ def test_the_newest_figures_of_each_suite_replace_the_old_section(tmp_path):
 
     updated = update(document, load_figures(dist))
 
-    assert updated.startswith("# Title\n\nProse.\n\n") and updated.endswith(f"{END}\n\nMore prose.\n")
+    assert updated.startswith("# Title\n\nProse.\n\n") and updated.endswith(
+        f"{END}\n\nMore prose.\n"
+    )
     assert "| cases | 1200 |" in updated
     assert "stale" not in updated and "| cases | 1 |" not in updated
 
