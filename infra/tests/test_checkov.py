@@ -69,7 +69,9 @@ def run_checkov(environment: str, scratch: Path) -> list[dict[str, Any]]:
         check=False,
         env={"PEX_ROOT": str(scratch / "pex"), "PATH": "/usr/bin:/bin", "HOME": str(scratch)},
     )
-    assert result.returncode in (0, 1), f"checkov crashed:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode in (0, 1) and result.stdout.startswith(("{", "[")), (
+        f"checkov did not report ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    )
     report = json.loads(result.stdout)
     reports = report if isinstance(report, list) else [report]
     summary = reports[0]["summary"]
