@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from infra.tests.harness import Terraform, TerraformMissing, copy_infra, find_terraform, write_cli_config
+from infra.tests.harness import (
+    Terraform,
+    TerraformMissing,
+    copy_infra,
+    find_terraform,
+    write_cli_config,
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Run the real terraform binary on a scratch copy of infra/, offline when a provider mirror exists."""
+"""Run the real terraform binary on a scratch copy of infra/, offline with a provider mirror."""
 
 from __future__ import annotations
 
@@ -81,21 +81,23 @@ def find_provider_mirror() -> Path | None:
 
 
 def write_cli_config(directory: Path) -> Path:
-    """A CLI config that installs hashicorp/aws from the mirror, or from the registry without one."""
+    """CLI config installing hashicorp/aws from the mirror, or from the registry without one."""
     mirror = find_provider_mirror()
-    cache = directory / "plugin-cache"
-    cache.mkdir(parents=True, exist_ok=True)
     if mirror is None:
-        installation = "provider_installation {\n  direct {}\n}\n"
+        # One download per test module, shared by its inits.
+        cache = directory / "plugin-cache"
+        cache.mkdir(parents=True, exist_ok=True)
+        text = f'plugin_cache_dir = "{cache}"\n'
     else:
-        installation = (
+        # Unpacked mirror providers are symlinked into .terraform, not copied.
+        text = (
             "provider_installation {\n"
             f'  filesystem_mirror {{\n    path    = "{mirror}"\n'
             '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
             '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
         )
     config = directory / "terraform.tfrc"
-    config.write_text(f'plugin_cache_dir = "{cache}"\n{installation}')
+    config.write_text(text)
     return config
 
 

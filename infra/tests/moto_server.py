@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,14 +35,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"moto server exited:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{url}/moto-api/", timeout=2):  # noqa: S310 (loopback)
-                return
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
         except OSError:
             time.sleep(0.5)
     raise RuntimeError(f"moto server did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
@@ -63,7 +62,7 @@ def moto_server(log: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, process, log)
+        _wait_until_up(port, process, log)
         yield url
     finally:
         process.terminate()
@@ -112,6 +111,5 @@ resource "aws_appautoscaling_policy" "{name}" {{
   resource_id        = "service/none/none"
   scalable_dimension = "ecs:service:DesiredCount"
 }}
-"""
-    for name in ("cpu", "requests")
+""" for name in ("cpu", "requests")
 )

@@ -18,7 +18,9 @@ CHECKOV_PEX = INFRA / "checkov" / "checkov.pex"
 SKIPS = INFRA / "checkov" / "skips.txt"
 POLICIES = INFRA / "checkov" / "policies"
 ENVIRONMENTS = ["envs/staging", "envs/production"]
-SAMPLE_CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+SAMPLE_CERTIFICATE = (
+    "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+)
 _SKIP_LINE = re.compile(r"^(?P<check>CKV\S+)\s+(?P<scope>\S+)\s+(?P<reason>.+)$")
 
 
@@ -56,7 +58,14 @@ def run_checkov(environment: str, scratch: Path) -> list[dict[str, Any]]:
         certificate = scratch / "certificate.tfvars"
         certificate.write_text(f'certificate_arn = "{SAMPLE_CERTIFICATE}"\n')
         var_files.append(certificate)
-    command = [sys.executable, str(CHECKOV_PEX), "--directory", str(root), "--framework", "terraform"]
+    command = [
+        sys.executable,
+        str(CHECKOV_PEX),
+        "--directory",
+        str(root),
+        "--framework",
+        "terraform",
+    ]
     for var_file in var_files:
         command += ["--var-file", str(var_file)]
     command += ["--external-checks-dir", str(POLICIES), "--skip-download", "--quiet", "--compact"]
@@ -69,9 +78,9 @@ def run_checkov(environment: str, scratch: Path) -> list[dict[str, Any]]:
         check=False,
         env={"PEX_ROOT": str(scratch / "pex"), "PATH": "/usr/bin:/bin", "HOME": str(scratch)},
     )
-    assert result.returncode in (0, 1) and result.stdout.startswith(("{", "[")), (
-        f"checkov did not report ({result.returncode}):\n{result.stdout}\n{result.stderr}"
-    )
+    assert result.returncode in (0, 1) and result.stdout.startswith(
+        ("{", "[")
+    ), f"checkov did not report ({result.returncode}):\n{result.stdout}\n{result.stderr}"
     report = json.loads(result.stdout)
     reports = report if isinstance(report, list) else [report]
     summary = reports[0]["summary"]

@@ -41,7 +41,9 @@ def staging(terraform: Terraform, infra: Path, scratch: Path, moto: str) -> Iter
     variables = ("-var", f"github_repository={GITHUB_REPOSITORY}")
     terraform.check(root, "init", "-input=false", "-lockfile=readonly")
     try:
-        terraform.check(root, "apply", "-auto-approve", "-input=false", "-parallelism=20", *variables)
+        terraform.check(
+            root, "apply", "-auto-approve", "-input=false", "-parallelism=20", *variables
+        )
         yield root
     finally:
         destroyed = terraform.run(
@@ -63,12 +65,16 @@ def test_outputs_name_what_a_deploy_needs(outputs: dict[str, Any]) -> None:
     assert outputs["ecr_repository_url"].endswith(".amazonaws.com/api-staging")
     assert outputs["cluster_name"] == "api-staging"
     assert outputs["service_name"] == "api-staging"
-    assert outputs["migration_task_definition_arn"].endswith(":task-definition/api-staging-migrate:1")
+    assert outputs["migration_task_definition_arn"].endswith(
+        ":task-definition/api-staging-migrate:1"
+    )
     assert outputs["deploy_role_arn"].endswith(":role/api-staging-deploy")
     assert outputs["region"] == REGION
 
 
-def test_database_is_private_encrypted_with_managed_password(aws: Any, outputs: dict[str, Any]) -> None:
+def test_database_is_private_encrypted_with_managed_password(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
     (instance,) = aws("rds").describe_db_instances()["DBInstances"]
     assert instance["PubliclyAccessible"] is False
     assert instance["StorageEncrypted"] is True
@@ -81,7 +87,9 @@ def _ingress(aws: Any, group_id: str) -> list[dict[str, Any]]:
     return list(group["IpPermissions"])
 
 
-def test_only_alb_reaches_tasks_and_only_tasks_reach_database(aws: Any, outputs: dict[str, Any]) -> None:
+def test_only_alb_reaches_tasks_and_only_tasks_reach_database(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
     (db_group,) = aws("rds").describe_db_instances()["DBInstances"][0]["VpcSecurityGroups"]
     service_group = json.loads(outputs["network_configuration"])["awsvpcConfiguration"]
     (service_group_id,) = service_group["securityGroups"]
@@ -99,7 +107,9 @@ def test_only_alb_reaches_tasks_and_only_tasks_reach_database(aws: Any, outputs:
     assert balancer["SecurityGroups"] == [alb_group["GroupId"]]
 
 
-def test_service_runs_privately_with_secrets_from_secrets_manager(aws: Any, outputs: dict[str, Any]) -> None:
+def test_service_runs_privately_with_secrets_from_secrets_manager(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
     ecs = aws("ecs")
     (service,) = ecs.describe_services(cluster="api-staging", services=["api-staging"])["services"]
     assert service["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "DISABLED"
@@ -122,7 +132,9 @@ def test_deploy_role_trusts_only_this_repository_environment(aws: Any) -> None:
 
 def test_execution_role_reads_only_its_two_secrets(aws: Any, outputs: dict[str, Any]) -> None:
     iam = aws("iam")
-    policy = iam.get_role_policy(RoleName="api-staging-execution", PolicyName="pull-log-read-secrets")
+    policy = iam.get_role_policy(
+        RoleName="api-staging-execution", PolicyName="pull-log-read-secrets"
+    )
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     resources = statements["ReadSecrets"]["Resource"]
     assert outputs["signing_key_secret_arn"] in resources and len(resources) == 2

@@ -36,6 +36,8 @@ def test_terraform_tests_pass(terraform: Terraform, infra: Path, root: str) -> N
     directory = infra / root
     init(terraform, directory)
     result = terraform.run(directory, "test")
-    assert result.returncode == 0, f"terraform test failed in {root}:\n{result.stdout}{result.stderr}"
+    assert (
+        result.returncode == 0
+    ), f"terraform test failed in {root}:\n{result.stdout}{result.stderr}"
     passed = re.search(r"Success! (\d+) passed, 0 failed", result.stdout)
     assert passed and int(passed.group(1)) > 0, result.stdout

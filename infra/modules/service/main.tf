@@ -22,9 +22,12 @@ locals {
     { name = "SECRET_KEY", valueFrom = aws_secretsmanager_secret.signing_key.arn },
   ]
 
+  # The one container may use the whole task; explicit so every ECS implementation agrees.
   container_base = {
     image                  = var.image
     essential              = true
+    cpu                    = var.cpu
+    memory                 = var.memory
     environment            = local.environment
     secrets                = local.secrets
     readonlyRootFilesystem = var.readonly_root_filesystem
