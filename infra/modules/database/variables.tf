@@ -36,7 +36,7 @@ variable "parameter_group_family" {
 }
 
 variable "instance_class" {
-  description = "Instance class (Performance Insights needs db.t4g.medium or larger on some engines; PostgreSQL supports the small ones)."
+  description = "RDS instance class."
   type        = string
   default     = "db.t4g.small"
 }

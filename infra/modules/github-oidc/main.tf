@@ -89,6 +89,16 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["*"]
   }
 
+  # New revisions carry the tags of the revision they are copied from.
+  statement {
+    sid     = "TagTaskDefinitions"
+    actions = ["ecs:ListTagsForResource", "ecs:TagResource"]
+    resources = [
+      for family in [var.app_task_family, var.migration_task_family] :
+      "${local.ecs_prefix}:task-definition/${family}:*"
+    ]
+  }
+
   statement {
     sid       = "RunMigration"
     actions   = ["ecs:RunTask"]

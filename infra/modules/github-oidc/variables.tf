@@ -34,6 +34,11 @@ variable "service_arn" {
   type        = string
 }
 
+variable "app_task_family" {
+  description = "Task definition family of the app, which the deploy registers revisions in."
+  type        = string
+}
+
 variable "migration_task_family" {
   description = "Task definition family of the migration task, the only one the deploy may run."
   type        = string

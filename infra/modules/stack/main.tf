@@ -118,6 +118,7 @@ module "github_oidc" {
   ecr_repository_arn     = module.ecr.repository_arn
   cluster_arn            = module.service.cluster_arn
   service_arn            = module.service.service_arn
+  app_task_family        = module.service.app_task_family
   migration_task_family  = module.service.migration_task_family
   pass_role_arns         = [module.service.execution_role_arn, module.service.task_role_arn]
   log_group_arn          = module.service.log_group_arn
