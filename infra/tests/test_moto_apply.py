@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -140,3 +142,47 @@ def test_execution_role_reads_only_its_two_secrets(aws: Any, outputs: dict[str, 
     assert outputs["signing_key_secret_arn"] in resources and len(resources) == 2
     wildcard = [sid for sid, s in statements.items() if s["Resource"] == "*"]
     assert wildcard == ["EcrLogin"]
+
+
+def run_script(
+    terraform: Terraform, infra: Path, moto: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run one of infra/scripts (the copy next to the applied state) against moto."""
+    env = terraform.env(
+        {"AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+    )
+    bash = shutil.which("bash")
+    assert bash, "the deploy scripts need bash"
+    return subprocess.run(
+        [bash, str(infra / "scripts" / args[0]), *args[1:]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_signing_key_is_set_once_outside_terraform(
+    terraform: Terraform, infra: Path, moto: str, aws: Any, outputs: dict[str, Any]
+) -> None:
+    secrets = aws("secretsmanager")
+    secret = outputs["signing_key_secret_arn"]
+
+    refused = run_script(terraform, infra, moto, "deploy.sh", "staging", "v1")
+    assert refused.returncode != 0
+    assert "run infra/scripts/init-secrets.sh staging" in refused.stderr, refused.stderr
+
+    created = run_script(terraform, infra, moto, "init-secrets.sh", "staging")
+    assert created.returncode == 0, created.stderr
+    value = secrets.get_secret_value(SecretId=secret)["SecretString"]
+    assert len(value) == 64 and value.isalnum()
+    assert value not in created.stdout + created.stderr
+
+    again = run_script(terraform, infra, moto, "init-secrets.sh", "staging")
+    assert again.returncode == 0 and "already set" in again.stderr
+    assert secrets.get_secret_value(SecretId=secret)["SecretString"] == value
+
+    rotated = run_script(terraform, infra, moto, "init-secrets.sh", "staging", "--rotate")
+    assert rotated.returncode == 0, rotated.stderr
+    assert secrets.get_secret_value(SecretId=secret)["SecretString"] != value
