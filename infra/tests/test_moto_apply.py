@@ -44,12 +44,19 @@ def staging(terraform: Terraform, infra: Path, scratch: Path, moto: str) -> Iter
     terraform.check(root, "init", "-input=false", "-lockfile=readonly")
     try:
         terraform.check(
-            root, "apply", "-auto-approve", "-input=false", "-parallelism=20", *variables
+            root, "apply", "-auto-approve", "-input=false", "-parallelism=30", *variables
         )
         yield root
     finally:
+        # No refresh: the state was just written, and the destroy is on the clock.
         destroyed = terraform.run(
-            root, "destroy", "-auto-approve", "-input=false", "-parallelism=20", *variables
+            root,
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-refresh=false",
+            "-parallelism=30",
+            *variables,
         )
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
     remaining = terraform.run(root, "state", "list")
