@@ -78,6 +78,21 @@ resource "aws_iam_role_policy_attachment" "monitoring" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 }
 
+locals {
+  log_exports = ["postgresql", "upgrade"]
+}
+
+# Created before the instance, or RDS creates them itself, unencrypted and kept forever.
+resource "aws_cloudwatch_log_group" "exports" {
+  for_each = toset(local.log_exports)
+
+  name              = "/aws/rds/instance/${var.name}/${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
 resource "aws_db_instance" "this" {
   identifier     = var.name
   engine         = "postgres"
@@ -112,7 +127,7 @@ resource "aws_db_instance" "this" {
 
   auto_minor_version_upgrade          = true
   iam_database_authentication_enabled = true
-  enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
+  enabled_cloudwatch_logs_exports     = local.log_exports
 
   performance_insights_enabled          = true
   performance_insights_kms_key_id       = var.kms_key_arn
@@ -123,5 +138,5 @@ resource "aws_db_instance" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy_attachment.monitoring]
+  depends_on = [aws_iam_role_policy_attachment.monitoring, aws_cloudwatch_log_group.exports]
 }

@@ -106,6 +106,12 @@ variable "monitoring_interval" {
   default     = 60
 }
 
+variable "log_retention_days" {
+  description = "Days to keep the PostgreSQL and upgrade logs exported to CloudWatch."
+  type        = number
+  default     = 365
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

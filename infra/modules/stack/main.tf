@@ -55,6 +55,7 @@ module "database" {
   multi_az                 = var.db_multi_az
   deletion_protection      = var.db_deletion_protection
   backup_retention_days    = var.db_backup_retention_days
+  log_retention_days       = var.log_retention_days
   tags                     = var.tags
 }
 

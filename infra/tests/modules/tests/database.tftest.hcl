@@ -50,6 +50,15 @@ run "defaults_are_production_grade" {
   }
 
   assert {
+    condition = alltrue([
+      for name in aws_db_instance.this.enabled_cloudwatch_logs_exports :
+      aws_cloudwatch_log_group.exports[name].retention_in_days == 365
+      && aws_cloudwatch_log_group.exports[name].name == "/aws/rds/instance/${var.name}/${name}"
+    ])
+    error_message = "The logs PostgreSQL exports go to encrypted log groups with retention."
+  }
+
+  assert {
     condition     = aws_db_instance.this.performance_insights_enabled == true
     error_message = "Performance Insights must be on."
   }
