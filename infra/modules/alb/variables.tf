@@ -1,0 +1,68 @@
+variable "name" {
+  description = "Name of the load balancer and prefix of its other resources (at most 28 characters)."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC of the load balancer and its target group."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Public subnets, in at least two availability zones, that the load balancer listens in."
+  type        = list(string)
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate for the HTTPS listener. null is HTTP-only mode: port 80 forwards to the service and nothing listens on 443 (for environments without a domain)."
+  type        = string
+  default     = null
+}
+
+variable "ssl_policy" {
+  description = "TLS policy of the HTTPS listener."
+  type        = string
+  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+}
+
+variable "ingress_cidr_blocks" {
+  description = "IPv4 ranges that may reach the listeners."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+}
+
+variable "target_port" {
+  description = "Port the containers listen on."
+  type        = number
+  default     = 8000
+}
+
+variable "health_check_path" {
+  description = "Path the target group polls; a 200 marks a task healthy."
+  type        = string
+  default     = "/health"
+}
+
+variable "deregistration_delay" {
+  description = "Seconds in-flight requests get to finish when a task leaves the target group."
+  type        = number
+  default     = 30
+}
+
+variable "deletion_protection" {
+  description = "Refuse to delete the load balancer until this is turned off."
+  type        = bool
+  default     = true
+}
+
+variable "access_logs_bucket" {
+  description = "S3 bucket for access logs (its policy must let the regional ELB account write); null turns access logs off."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

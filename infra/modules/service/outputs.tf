@@ -1,0 +1,80 @@
+output "cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = aws_ecs_cluster.this.name
+}
+
+output "cluster_arn" {
+  description = "ARN of the ECS cluster."
+  value       = aws_ecs_cluster.this.arn
+}
+
+output "service_name" {
+  description = "Name of the ECS service."
+  value       = aws_ecs_service.this.name
+}
+
+output "service_arn" {
+  description = "ARN of the ECS service."
+  value       = aws_ecs_service.this.id
+}
+
+output "app_task_family" {
+  description = "Task definition family of the app; deploys register revisions in it."
+  value       = aws_ecs_task_definition.app.family
+}
+
+output "app_task_definition_arn" {
+  description = "Task definition revision Terraform registered for the app."
+  value       = aws_ecs_task_definition.app.arn
+}
+
+output "migration_task_family" {
+  description = "Task definition family of the migration task."
+  value       = aws_ecs_task_definition.migrate.family
+}
+
+output "migration_task_definition_arn" {
+  description = "Task definition revision Terraform registered for the migration task."
+  value       = aws_ecs_task_definition.migrate.arn
+}
+
+output "network_configuration" {
+  description = "awsvpcConfiguration of the service, as JSON for `aws ecs run-task --network-configuration`."
+  value = jsonencode({
+    awsvpcConfiguration = {
+      subnets        = var.subnet_ids
+      securityGroups = [aws_security_group.this.id]
+      assignPublicIp = "DISABLED"
+    }
+  })
+}
+
+output "security_group_id" {
+  description = "Security group of the tasks."
+  value       = aws_security_group.this.id
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of both containers (streams app/... and migrate/...)."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "log_group_arn" {
+  description = "ARN of the log group."
+  value       = aws_cloudwatch_log_group.this.arn
+}
+
+output "signing_key_secret_arn" {
+  description = "ARN (not the value) of the secret holding SECRET_KEY."
+  value       = aws_secretsmanager_secret.signing_key.arn
+}
+
+output "execution_role_arn" {
+  description = "Role the ECS agent uses to start tasks."
+  value       = aws_iam_role.execution.arn
+}
+
+output "task_role_arn" {
+  description = "Role the app runs as."
+  value       = aws_iam_role.task.arn
+}

@@ -1,0 +1,163 @@
+variable "name" {
+  description = "Name of the cluster and service, and prefix of their other resources."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC of the service security group."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Private subnets the tasks run in; they get no public IP and reach AWS APIs through NAT."
+  type        = list(string)
+}
+
+variable "image" {
+  description = "Image the task definitions start with (registry/repository:tag); deploys register new revisions with other tags."
+  type        = string
+}
+
+variable "app_command" {
+  description = "Command of the app container; null keeps the image's own CMD (gunicorn on port container_port)."
+  type        = list(string)
+  default     = null
+}
+
+variable "migration_command" {
+  description = "Command of the one-off migration task, which runs the same image."
+  type        = list(string)
+  default     = ["python", "-m", "services.api.manage", "db", "upgrade"]
+}
+
+variable "container_port" {
+  description = "Port the app listens on inside the container."
+  type        = number
+  default     = 8000
+}
+
+variable "cpu" {
+  description = "CPU units of a task (256 = 0.25 vCPU); a valid Fargate combination with memory."
+  type        = number
+  default     = 512
+}
+
+variable "memory" {
+  description = "Memory of a task in MiB; a valid Fargate combination with cpu."
+  type        = number
+  default     = 1024
+}
+
+variable "cpu_architecture" {
+  description = "CPU architecture the image is built for: X86_64 or ARM64."
+  type        = string
+  default     = "X86_64"
+}
+
+variable "readonly_root_filesystem" {
+  description = "Mount the image read-only; /tmp stays writable on a task-local volume."
+  type        = bool
+  default     = true
+}
+
+variable "app_env" {
+  description = "APP_ENV of the app (production turns on its strict settings checks)."
+  type        = string
+  default     = "production"
+}
+
+variable "environment" {
+  description = "Extra plain environment variables of both containers (never secrets: use secrets for those)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "database" {
+  description = "Where the app connects: host, port, name and user become DB_* variables; the password comes from password_secret_arn (the RDS-managed secret, JSON key \"password\")."
+  type = object({
+    host                = string
+    port                = number
+    name                = string
+    user                = string
+    password_secret_arn = string
+    security_group_id   = string
+  })
+}
+
+variable "alb_security_group_id" {
+  description = "Security group of the load balancer, the only source allowed to reach the tasks."
+  type        = string
+}
+
+variable "target_group_arn" {
+  description = "Target group the service registers its tasks in."
+  type        = string
+}
+
+variable "alb_arn_suffix" {
+  description = "ARN suffix of the load balancer, for the requests-per-target scaling metric."
+  type        = string
+}
+
+variable "target_group_arn_suffix" {
+  description = "ARN suffix of the target group, for the requests-per-target scaling metric."
+  type        = string
+}
+
+variable "ecr_repository_arn" {
+  description = "Repository the execution role may pull from."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "KMS key of the log group and the signing key secret."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Days to keep container logs."
+  type        = number
+  default     = 90
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted signing key secret can be restored (0 deletes at once)."
+  type        = number
+  default     = 30
+}
+
+variable "min_capacity" {
+  description = "Fewest running tasks; also the task count at creation."
+  type        = number
+  default     = 2
+}
+
+variable "max_capacity" {
+  description = "Most running tasks autoscaling may start."
+  type        = number
+  default     = 6
+}
+
+variable "cpu_target_percent" {
+  description = "Average service CPU that autoscaling holds the service at."
+  type        = number
+  default     = 60
+}
+
+variable "requests_per_target" {
+  description = "ALB requests per task per minute that autoscaling holds the service at."
+  type        = number
+  default     = 1000
+}
+
+variable "health_check_grace_period_seconds" {
+  description = "Seconds a new task may fail load balancer health checks while it starts."
+  type        = number
+  default     = 60
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,130 @@
+module "kms" {
+  source = "../kms"
+
+  name = var.name
+  tags = var.tags
+}
+
+module "network" {
+  source = "../network"
+
+  name                    = var.name
+  cidr_block              = var.vpc_cidr
+  availability_zones      = var.availability_zones
+  single_nat_gateway      = var.single_nat_gateway
+  flow_log_retention_days = var.log_retention_days
+  kms_key_arn             = module.kms.key_arn
+  tags                    = var.tags
+}
+
+module "ecr" {
+  source = "../ecr"
+
+  name         = var.name
+  kms_key_arn  = module.kms.key_arn
+  force_delete = var.ecr_force_delete
+  tags         = var.tags
+}
+
+module "alb" {
+  source = "../alb"
+
+  name                = var.name
+  vpc_id              = module.network.vpc_id
+  subnet_ids          = module.network.public_subnet_ids
+  certificate_arn     = var.certificate_arn
+  ingress_cidr_blocks = var.alb_ingress_cidr_blocks
+  deletion_protection = var.alb_deletion_protection
+  access_logs_bucket  = var.alb_access_logs_bucket
+  tags                = var.tags
+}
+
+module "database" {
+  source = "../database"
+
+  name                     = var.name
+  vpc_id                   = module.network.vpc_id
+  subnet_ids               = module.network.private_subnet_ids
+  client_security_group_id = module.service.security_group_id
+  kms_key_arn              = module.kms.key_arn
+  engine_version           = var.db_engine_version
+  parameter_group_family   = var.db_parameter_group_family
+  instance_class           = var.db_instance_class
+  allocated_storage        = var.db_allocated_storage
+  max_allocated_storage    = var.db_max_allocated_storage
+  multi_az                 = var.db_multi_az
+  deletion_protection      = var.db_deletion_protection
+  backup_retention_days    = var.db_backup_retention_days
+  log_retention_days       = var.log_retention_days
+  tags                     = var.tags
+}
+
+module "service" {
+  source = "../service"
+
+  name                        = var.name
+  vpc_id                      = module.network.vpc_id
+  subnet_ids                  = module.network.private_subnet_ids
+  image                       = "${module.ecr.repository_url}:${var.image_tag}"
+  app_command                 = var.app_command
+  migration_command           = var.migration_command
+  cpu                         = var.task_cpu
+  memory                      = var.task_memory
+  cpu_architecture            = var.cpu_architecture
+  environment                 = var.app_environment
+  alb_security_group_id       = module.alb.security_group_id
+  target_group_arn            = module.alb.target_group_arn
+  alb_arn_suffix              = module.alb.arn_suffix
+  target_group_arn_suffix     = module.alb.target_group_arn_suffix
+  ecr_repository_arn          = module.ecr.repository_arn
+  kms_key_arn                 = module.kms.key_arn
+  log_retention_days          = var.log_retention_days
+  secret_recovery_window_days = var.secret_recovery_window_days
+  min_capacity                = var.min_capacity
+  max_capacity                = var.max_capacity
+  cpu_target_percent          = var.cpu_target_percent
+  requests_per_target         = var.requests_per_target
+  tags                        = var.tags
+
+  database = {
+    host                = module.database.address
+    port                = module.database.port
+    name                = module.database.database_name
+    user                = module.database.username
+    password_secret_arn = module.database.master_user_secret_arn
+    security_group_id   = module.database.security_group_id
+  }
+}
+
+module "alarms" {
+  source = "../alarms"
+
+  name                    = var.name
+  alarm_topic_arn         = var.alarm_topic_arn
+  alb_arn_suffix          = module.alb.arn_suffix
+  target_group_arn_suffix = module.alb.target_group_arn_suffix
+  cluster_name            = module.service.cluster_name
+  service_name            = module.service.service_name
+  db_instance_identifier  = module.database.identifier
+  tags                    = var.tags
+}
+
+module "github_oidc" {
+  source = "../github-oidc"
+  count  = length(var.github_subjects) > 0 ? 1 : 0
+
+  name                   = "${var.name}-deploy"
+  subjects               = var.github_subjects
+  create_oidc_provider   = var.create_github_oidc_provider
+  ecr_repository_arn     = module.ecr.repository_arn
+  cluster_arn            = module.service.cluster_arn
+  service_arn            = module.service.service_arn
+  app_task_family        = module.service.app_task_family
+  migration_task_family  = module.service.migration_task_family
+  pass_role_arns         = [module.service.execution_role_arn, module.service.task_role_arn]
+  log_group_arn          = module.service.log_group_arn
+  signing_key_secret_arn = module.service.signing_key_secret_arn
+  state_bucket           = var.state_bucket
+  state_key              = var.state_key
+  tags                   = var.tags
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Usage: infra/scripts/deploy.sh <environment> <image-tag>
+#
+# Rolls out the locally built image api:<image-tag> (LOCAL_IMAGE overrides the name):
+#   1. pushes it to the environment's ECR repository as <image-tag> (skipped when the tag is
+#      already there: tags are immutable, so the same tag is the same image);
+#   2. registers new revisions of the migration and app task definitions with that image,
+#      copied from the latest revisions (so changes Terraform made are kept);
+#   3. runs the migration task and stops, leaving the service untouched, unless it exits 0;
+#   4. points the service at the new app revision and waits for a steady state.
+# Terraform ignores the service's task definition, so its next apply does not undo a deploy.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || die "usage: $0 <environment> <image-tag>"
+environment=$1 tag=$2
+MIGRATION_TIMEOUT=${MIGRATION_TIMEOUT:-1800}
+require terraform aws jq
+
+load_outputs "$(env_dir "$environment")"
+cluster=$OUT_cluster_name service=$OUT_service_name
+image="$OUT_ecr_repository_url:$tag"
+repository=${OUT_ecr_repository_url#*/}
+
+versions=$(aws secretsmanager describe-secret --secret-id "$OUT_signing_key_secret_arn" \
+  --query 'length(keys(VersionIdsToStages || `{}`))' --output text)
+[ "$versions" != 0 ] || die "SECRET_KEY has no value yet: run infra/scripts/init-secrets.sh $environment"
+
+if aws ecr describe-images --repository-name "$repository" --image-ids "imageTag=$tag" >/dev/null 2>&1; then
+  say "$image is already in ECR; not pushing"
+else
+  cli=${CONTAINER_CLI:-$(command -v docker || command -v podman || true)}
+  [ -n "$cli" ] || die "docker or podman is needed to push the image (or set CONTAINER_CLI)"
+  local_image=${LOCAL_IMAGE:-api:$tag}
+  say "pushing $local_image as $image"
+  aws ecr get-login-password | "$cli" login --username AWS --password-stdin "${OUT_ecr_repository_url%%/*}"
+  "$cli" tag "$local_image" "$image"
+  "$cli" push "$image"
+fi
+
+# register <family>: a new revision of the family's latest revision, running $image.
+register() {
+  aws ecs describe-task-definition --task-definition "$1" --include TAGS --output json |
+    jq --arg image "$image" '
+      (.tags // []) as $tags
+      | .taskDefinition
+      | .containerDefinitions |= map(.image = $image)
+      | {family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes,
+         placementConstraints, requiresCompatibilities, cpu, memory, runtimePlatform,
+         ephemeralStorage}
+      | with_entries(select(.value != null))
+      | if ($tags | length) > 0 then . + {tags: $tags} else . end' >"$workdir/$1.json"
+  aws ecs register-task-definition --cli-input-json "file://$workdir/$1.json" \
+    --query taskDefinition.taskDefinitionArn --output text
+}
+
+workdir=$(mktemp -d)
+trap 'rm -rf "$workdir"' EXIT
+migration=$(register "$OUT_migration_task_family")
+app=$(register "$OUT_app_task_family")
+say "registered $migration and $app"
+
+say "running the migration task"
+task=$(aws ecs run-task --cluster "$cluster" --task-definition "$migration" --launch-type FARGATE \
+  --network-configuration "$OUT_network_configuration" --started-by "deploy-$tag" \
+  --query 'tasks[0].taskArn' --output text)
+[ -n "$task" ] && [ "$task" != None ] || die "the migration task did not start"
+
+deadline=$((SECONDS + MIGRATION_TIMEOUT))
+status=""
+while [ "$status" != STOPPED ]; do
+  [ $SECONDS -lt $deadline ] || die "the migration task $task did not stop within ${MIGRATION_TIMEOUT}s"
+  sleep "${POLL_SECONDS:-6}"
+  status=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" --query 'tasks[0].lastStatus' --output text)
+done
+exit_code=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" \
+  --query 'tasks[0].containers[?name==`migrate`].exitCode | [0]' --output text)
+if [ "$exit_code" != 0 ]; then
+  reason=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" --query 'tasks[0].stoppedReason' --output text)
+  aws logs get-log-events --log-group-name "$OUT_log_group_name" \
+    --log-stream-name "migrate/migrate/${task##*/}" --limit 50 --query 'events[].message' --output text >&2 || true
+  die "the migration failed (exit code $exit_code: $reason); the service still runs its previous revision"
+fi
+say "migrations applied"
+
+say "updating $service to $app"
+aws ecs update-service --cluster "$cluster" --service "$service" --task-definition "$app" \
+  --query service.taskDefinition --output text >/dev/null
+wait_stable "$cluster" "$service" "$app"
+say "deployed $image to $environment: $OUT_service_url"

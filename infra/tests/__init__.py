@@ -1,0 +1,1 @@
+"""Tests of the Terraform in infra/, run with the real terraform binary."""

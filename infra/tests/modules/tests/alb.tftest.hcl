@@ -1,0 +1,114 @@
+# The load balancer module: HTTPS with a redirect when a certificate is given, HTTP-only without.
+
+mock_provider "aws" {
+  source = "../mocks"
+}
+
+variables {
+  name       = "api-test"
+  vpc_id     = "vpc-0123456789abcdef0"
+  subnet_ids = ["subnet-0a", "subnet-0b"]
+}
+
+run "https_with_certificate" {
+  command = apply
+
+  module {
+    source = "../../modules/alb"
+  }
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition = (
+      aws_lb_listener.https[0].port == 443
+      && aws_lb_listener.https[0].protocol == "HTTPS"
+      && aws_lb_listener.https[0].certificate_arn == var.certificate_arn
+      && startswith(aws_lb_listener.https[0].ssl_policy, "ELBSecurityPolicy-TLS13")
+    )
+    error_message = "With a certificate, port 443 must serve HTTPS with it under a TLS 1.3 policy."
+  }
+
+  assert {
+    condition     = aws_lb_listener.https[0].default_action[0].type == "forward" && aws_lb_listener.https[0].default_action[0].target_group_arn == aws_lb_target_group.this.arn
+    error_message = "HTTPS must forward to the service's target group."
+  }
+
+  assert {
+    condition = (
+      aws_lb_listener.http.default_action[0].type == "redirect"
+      && aws_lb_listener.http.default_action[0].redirect[0].protocol == "HTTPS"
+      && aws_lb_listener.http.default_action[0].redirect[0].port == "443"
+      && aws_lb_listener.http.default_action[0].redirect[0].status_code == "HTTP_301"
+    )
+    error_message = "With a certificate, port 80 must only redirect to HTTPS."
+  }
+
+  assert {
+    condition     = output.url == "https://${aws_lb.this.dns_name}"
+    error_message = "The service URL must be https:// when a certificate is given."
+  }
+
+  assert {
+    condition     = toset([for rule in aws_vpc_security_group_ingress_rule.listener : rule.from_port]) == toset([80, 443])
+    error_message = "The load balancer must accept 80 (redirect) and 443."
+  }
+}
+
+run "http_only_without_certificate" {
+  command = apply
+
+  module {
+    source = "../../modules/alb"
+  }
+
+  assert {
+    condition     = length(aws_lb_listener.https) == 0
+    error_message = "Without a certificate nothing listens on 443."
+  }
+
+  assert {
+    condition     = aws_lb_listener.http.default_action[0].type == "forward" && aws_lb_listener.http.default_action[0].target_group_arn == aws_lb_target_group.this.arn
+    error_message = "In HTTP-only mode port 80 forwards to the service."
+  }
+
+  assert {
+    condition     = toset([for rule in aws_vpc_security_group_ingress_rule.listener : rule.from_port]) == toset([80])
+    error_message = "In HTTP-only mode only port 80 is open."
+  }
+
+  assert {
+    condition     = startswith(output.url, "http://")
+    error_message = "The service URL must be http:// in HTTP-only mode."
+  }
+}
+
+run "target_group_checks_the_app" {
+  command = plan
+
+  module {
+    source = "../../modules/alb"
+  }
+
+  assert {
+    condition     = aws_lb_target_group.this.port == 8000 && aws_lb_target_group.this.target_type == "ip"
+    error_message = "Targets are Fargate task IPs on port 8000."
+  }
+
+  assert {
+    condition     = aws_lb_target_group.this.health_check[0].path == "/health" && aws_lb_target_group.this.health_check[0].matcher == "200"
+    error_message = "The health check must expect 200 from /health."
+  }
+
+  assert {
+    condition     = aws_lb.this.internal == false && aws_lb.this.drop_invalid_header_fields == true
+    error_message = "The load balancer is internet-facing and drops invalid headers."
+  }
+
+  assert {
+    condition     = length(aws_security_group.this.egress) == 0
+    error_message = "The load balancer security group has no inline egress: the service module opens only port 8000 to the tasks."
+  }
+}

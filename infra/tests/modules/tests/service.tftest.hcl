@@ -1,0 +1,227 @@
+# The service module: private Fargate tasks behind the load balancer, secrets injected by ECS.
+
+mock_provider "aws" {
+  source = "../mocks"
+}
+
+variables {
+  name                    = "api-test"
+  vpc_id                  = "vpc-0123456789abcdef0"
+  subnet_ids              = ["subnet-0a", "subnet-0b"]
+  image                   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api-test:v1.2.3"
+  alb_security_group_id   = "sg-0alb"
+  target_group_arn        = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdef"
+  alb_arn_suffix          = "app/api/0123456789abcdef"
+  target_group_arn_suffix = "targetgroup/api/0123456789abcdef"
+  ecr_repository_arn      = "arn:aws:ecr:eu-west-1:123456789012:repository/api-test"
+  kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
+  log_retention_days      = 90
+  database = {
+    host                = "api.abcdefghijkl.eu-west-1.rds.amazonaws.com"
+    port                = 5432
+    name                = "app"
+    user                = "app"
+    password_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-AbCdEf"
+    security_group_id   = "sg-0db"
+  }
+}
+
+run "service" {
+  command = apply
+
+  module {
+    source = "../../modules/service"
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.network_configuration[0].assign_public_ip == false
+    error_message = "Tasks must not get a public IP."
+  }
+
+  assert {
+    condition     = toset(aws_ecs_service.this.network_configuration[0].subnets) == toset(var.subnet_ids)
+    error_message = "Tasks must run in the given private subnets."
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.deployment_circuit_breaker[0].enable == true && aws_ecs_service.this.deployment_circuit_breaker[0].rollback == true
+    error_message = "A failing deployment must stop and roll back."
+  }
+
+  assert {
+    condition = (
+      one(aws_ecs_service.this.load_balancer).target_group_arn == var.target_group_arn
+      && one(aws_ecs_service.this.load_balancer).container_port == 8000
+      && one(aws_ecs_service.this.load_balancer).container_name == "app"
+    )
+    error_message = "The service must register the app container's port 8000 in the target group."
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.launch_type == "FARGATE" && aws_ecs_service.this.desired_count == var.min_capacity
+    error_message = "The service runs on Fargate and starts at min_capacity tasks."
+  }
+
+  assert {
+    condition     = one([for s in aws_ecs_cluster.this.setting : s.value if s.name == "containerInsights"]) == "enabled"
+    error_message = "Container Insights must be on."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].image == var.image
+    error_message = "The image variable must reach the app task definition."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].image == var.image
+    error_message = "The migration task must run the same image."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].command == ["python", "-m", "services.api.manage", "db", "upgrade"]
+    error_message = "The migration task must run the database upgrade."
+  }
+
+  assert {
+    condition     = !contains(keys(jsondecode(aws_ecs_task_definition.app.container_definitions)[0]), "command")
+    error_message = "Without app_command the app container keeps the image's CMD."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].portMappings[0].containerPort == 8000
+    error_message = "The app container must expose port 8000."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_log_group.this.retention_in_days == 90
+      && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn
+      && jsondecode(aws_ecs_task_definition.app.container_definitions)[0].logConfiguration.logDriver == "awslogs"
+      && jsondecode(aws_ecs_task_definition.app.container_definitions)[0].logConfiguration.options["awslogs-group"] == aws_cloudwatch_log_group.this.name
+      && jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].logConfiguration.options["awslogs-group"] == aws_cloudwatch_log_group.this.name
+    )
+    error_message = "Both containers must log to the encrypted log group, which keeps logs for log_retention_days."
+  }
+
+  assert {
+    condition = {
+      for s in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets : s.name => s.valueFrom
+      } == {
+      DB_PASSWORD = "${var.database.password_secret_arn}:password::"
+      SECRET_KEY  = aws_secretsmanager_secret.signing_key.arn
+    }
+    error_message = "The database password and the signing key must be injected as container secrets."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].secrets == jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets
+    error_message = "The migration task needs the same secrets."
+  }
+
+  assert {
+    condition = length([
+      for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name
+      if length(regexall("PASSWORD|SECRET|KEY", e.name)) > 0
+    ]) == 0
+    error_message = "No secret may be a plain environment variable."
+  }
+
+  assert {
+    condition = {
+      for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value
+      if contains(["APP_ENV", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE"], e.name)
+      } == {
+      APP_ENV    = "production"
+      DB_HOST    = var.database.host
+      DB_PORT    = "5432"
+      DB_NAME    = "app"
+      DB_USER    = "app"
+      DB_SSLMODE = "require"
+    }
+    error_message = "The app must get APP_ENV=production and where the database is, with sslmode=require."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].readonlyRootFilesystem == true
+    error_message = "The root file system of the container must be read-only."
+  }
+
+  assert {
+    condition     = aws_ecs_task_definition.app.execution_role_arn == aws_iam_role.execution.arn && aws_ecs_task_definition.app.task_role_arn == aws_iam_role.task.arn
+    error_message = "Tasks must use the module's execution and task roles."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_ingress_rule.from_alb.security_group_id == aws_security_group.this.id
+      && aws_vpc_security_group_ingress_rule.from_alb.referenced_security_group_id == var.alb_security_group_id
+      && aws_vpc_security_group_ingress_rule.from_alb.cidr_ipv4 == null
+      && aws_vpc_security_group_ingress_rule.from_alb.from_port == 8000
+      && aws_vpc_security_group_ingress_rule.from_alb.to_port == 8000
+    )
+    error_message = "Tasks must accept traffic on 8000 from the load balancer only."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_egress_rule.alb_to_service.security_group_id == var.alb_security_group_id
+      && aws_vpc_security_group_egress_rule.alb_to_service.referenced_security_group_id == aws_security_group.this.id
+      && aws_vpc_security_group_egress_rule.alb_to_service.from_port == 8000
+      && aws_vpc_security_group_egress_rule.alb_to_service.to_port == 8000
+    )
+    error_message = "The load balancer may send only to the tasks on 8000."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_egress_rule.to_database.referenced_security_group_id == var.database.security_group_id
+      && aws_vpc_security_group_egress_rule.to_database.from_port == 5432
+      && aws_vpc_security_group_egress_rule.to_database.to_port == 5432
+    )
+    error_message = "Tasks reach PostgreSQL on 5432 in the database security group only."
+  }
+
+  assert {
+    condition     = length(aws_security_group.this.ingress) == 0
+    error_message = "The service security group must have no inline ingress."
+  }
+
+  assert {
+    condition = (
+      aws_appautoscaling_target.this.min_capacity == var.min_capacity
+      && aws_appautoscaling_target.this.max_capacity == var.max_capacity
+      && aws_appautoscaling_policy.cpu.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type == "ECSServiceAverageCPUUtilization"
+      && aws_appautoscaling_policy.requests.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type == "ALBRequestCountPerTarget"
+      && aws_appautoscaling_policy.requests.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].resource_label == "${var.alb_arn_suffix}/${var.target_group_arn_suffix}"
+    )
+    error_message = "The service must scale between min and max on CPU and on ALB requests per target."
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret.signing_key.kms_key_id == var.kms_key_arn
+    error_message = "The signing key secret must be encrypted with the environment key."
+  }
+}
+
+run "commands_are_variables" {
+  command = apply
+
+  module {
+    source = "../../modules/service"
+  }
+
+  variables {
+    app_command       = ["gunicorn", "--bind", "0.0.0.0:8000", "services.api.wsgi:app"]
+    migration_command = ["flask", "db", "upgrade"]
+  }
+
+  assert {
+    condition     = tolist(jsondecode(aws_ecs_task_definition.app.container_definitions)[0].command) == var.app_command
+    error_message = "app_command must reach the app container."
+  }
+
+  assert {
+    condition     = tolist(jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].command) == var.migration_command
+    error_message = "migration_command must reach the migration container."
+  }
+}

@@ -1,0 +1,195 @@
+"""Full tier: apply the staging environment against moto, check what exists, then destroy it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
+import pytest
+
+from infra.tests.harness import Terraform
+from infra.tests.moto_server import AUTOSCALING_OVERRIDE, moto_server, provider_override
+
+REGION = "eu-west-1"
+GITHUB_REPOSITORY = "acme/api"
+
+
+@pytest.fixture(scope="module")
+def moto(scratch: Path) -> Iterator[str]:
+    with moto_server(scratch / "moto.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def aws(moto: str) -> Any:
+    """boto3 clients of the moto server, by service name."""
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name=REGION
+    )
+    return lambda service: session.client(service, endpoint_url=moto)
+
+
+@pytest.fixture(scope="module")
+def staging(terraform: Terraform, infra: Path, scratch: Path, moto: str) -> Iterator[Path]:
+    """The staging root applied to moto; destroyed (and the destroy checked) afterwards."""
+    root = infra / "envs" / "staging"
+    (root / "moto_override.tf").write_text(provider_override(moto, scratch / "staging.tfstate"))
+    (infra / "modules" / "service" / "moto_override.tf").write_text(AUTOSCALING_OVERRIDE)
+    variables = ("-var", f"github_repository={GITHUB_REPOSITORY}")
+    terraform.check(root, "init", "-input=false", "-lockfile=readonly")
+    try:
+        terraform.check(
+            root, "apply", "-auto-approve", "-input=false", "-parallelism=30", *variables
+        )
+        yield root
+    finally:
+        # No refresh: the state was just written, and the destroy is on the clock.
+        destroyed = terraform.run(
+            root,
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-refresh=false",
+            "-parallelism=30",
+            *variables,
+        )
+    assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
+    remaining = terraform.run(root, "state", "list")
+    assert remaining.stdout.strip() == "", f"left after destroy:\n{remaining.stdout}"
+
+
+@pytest.fixture(scope="module")
+def outputs(terraform: Terraform, staging: Path) -> dict[str, Any]:
+    result = terraform.check(staging, "output", "-json")
+    return {name: value["value"] for name, value in json.loads(result.stdout).items()}
+
+
+def test_outputs_name_what_a_deploy_needs(outputs: dict[str, Any]) -> None:
+    assert outputs["service_url"] == f"http://{outputs['alb_dns_name']}"
+    assert outputs["ecr_repository_url"].endswith(".amazonaws.com/api-staging")
+    assert outputs["cluster_name"] == "api-staging"
+    assert outputs["service_name"] == "api-staging"
+    assert outputs["migration_task_definition_arn"].endswith(
+        ":task-definition/api-staging-migrate:1"
+    )
+    assert outputs["deploy_role_arn"].endswith(":role/api-staging-deploy")
+    assert outputs["region"] == REGION
+
+
+def test_database_is_private_encrypted_with_managed_password(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    (instance,) = aws("rds").describe_db_instances()["DBInstances"]
+    assert instance["PubliclyAccessible"] is False
+    assert instance["StorageEncrypted"] is True
+    assert instance["MasterUserSecret"]["SecretArn"].startswith("arn:aws:secretsmanager:")
+    assert instance["Endpoint"]["Address"] == outputs["database"]["address"]
+
+
+def _ingress(aws: Any, group_id: str) -> list[dict[str, Any]]:
+    (group,) = aws("ec2").describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    return list(group["IpPermissions"])
+
+
+def test_only_alb_reaches_tasks_and_only_tasks_reach_database(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    (db_group,) = aws("rds").describe_db_instances()["DBInstances"][0]["VpcSecurityGroups"]
+    service_group = json.loads(outputs["network_configuration"])["awsvpcConfiguration"]
+    (service_group_id,) = service_group["securityGroups"]
+
+    db_rules = _ingress(aws, db_group["VpcSecurityGroupId"])
+    assert [(r["FromPort"], r["ToPort"]) for r in db_rules] == [(5432, 5432)]
+    assert [p["GroupId"] for p in db_rules[0]["UserIdGroupPairs"]] == [service_group_id]
+    assert db_rules[0]["IpRanges"] == [] and db_rules[0]["Ipv6Ranges"] == []
+
+    service_rules = _ingress(aws, service_group_id)
+    assert [(r["FromPort"], r["ToPort"]) for r in service_rules] == [(8000, 8000)]
+    assert service_rules[0]["IpRanges"] == [] and service_rules[0]["Ipv6Ranges"] == []
+    (alb_group,) = service_rules[0]["UserIdGroupPairs"]
+    (balancer,) = aws("elbv2").describe_load_balancers()["LoadBalancers"]
+    assert balancer["SecurityGroups"] == [alb_group["GroupId"]]
+
+
+def test_service_runs_privately_with_secrets_from_secrets_manager(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    ecs = aws("ecs")
+    (service,) = ecs.describe_services(cluster="api-staging", services=["api-staging"])["services"]
+    assert service["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "DISABLED"
+    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    (container,) = definition["taskDefinition"]["containerDefinitions"]
+    assert container["image"] == f"{outputs['ecr_repository_url']}:initial"
+    secrets = {secret["name"]: secret["valueFrom"] for secret in container["secrets"]}
+    assert secrets["SECRET_KEY"] == outputs["signing_key_secret_arn"]
+    assert secrets["DB_PASSWORD"].endswith(":password::")
+    assert not {e["name"] for e in container["environment"]} & {"DB_PASSWORD", "SECRET_KEY"}
+
+
+def test_deploy_role_trusts_only_this_repository_environment(aws: Any) -> None:
+    role = aws("iam").get_role(RoleName="api-staging-deploy")["Role"]
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"] == (
+        f"repo:{GITHUB_REPOSITORY}:environment:staging"
+    )
+
+
+def test_execution_role_reads_only_its_two_secrets(aws: Any, outputs: dict[str, Any]) -> None:
+    iam = aws("iam")
+    policy = iam.get_role_policy(
+        RoleName="api-staging-execution", PolicyName="pull-log-read-secrets"
+    )
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    resources = statements["ReadSecrets"]["Resource"]
+    assert outputs["signing_key_secret_arn"] in resources and len(resources) == 2
+    wildcard = [sid for sid, s in statements.items() if s["Resource"] == "*"]
+    assert wildcard == ["EcrLogin"]
+
+
+def run_script(
+    terraform: Terraform, infra: Path, moto: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run one of infra/scripts (the copy next to the applied state) against moto."""
+    env = terraform.env(
+        {"AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+    )
+    bash = shutil.which("bash")
+    assert bash, "the deploy scripts need bash"
+    return subprocess.run(
+        [bash, str(infra / "scripts" / args[0]), *args[1:]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_signing_key_is_set_once_outside_terraform(
+    terraform: Terraform, infra: Path, moto: str, aws: Any, outputs: dict[str, Any]
+) -> None:
+    secrets = aws("secretsmanager")
+    secret = outputs["signing_key_secret_arn"]
+
+    refused = run_script(terraform, infra, moto, "deploy.sh", "staging", "v1")
+    assert refused.returncode != 0
+    assert "run infra/scripts/init-secrets.sh staging" in refused.stderr, refused.stderr
+
+    created = run_script(terraform, infra, moto, "init-secrets.sh", "staging")
+    assert created.returncode == 0, created.stderr
+    value = secrets.get_secret_value(SecretId=secret)["SecretString"]
+    assert len(value) == 64 and value.isalnum()
+    assert value not in created.stdout + created.stderr
+
+    again = run_script(terraform, infra, moto, "init-secrets.sh", "staging")
+    assert again.returncode == 0 and "already set" in again.stderr
+    assert secrets.get_secret_value(SecretId=secret)["SecretString"] == value
+
+    rotated = run_script(terraform, infra, moto, "init-secrets.sh", "staging", "--rotate")
+    assert rotated.returncode == 0, rotated.stderr
+    assert secrets.get_secret_value(SecretId=secret)["SecretString"] != value
