@@ -13,6 +13,8 @@ locals {
       DB_NAME    = var.database.name
       DB_USER    = var.database.user
       DB_SSLMODE = "require"
+      # The ALB is the one proxy in front: rate limits key on the client it names.
+      RATE_LIMIT_TRUSTED_PROXIES = "1"
     }) : { name = key, value = value }
   ]
 
