@@ -141,7 +141,7 @@ def credentials(kind: str, victim: Account, attacker: Account, secret_key: str) 
     tokens = {
         "expired": jwt.encode(claims(victim.id, now - 3600, now - 60), secret_key, "HS256"),
         "forged": jwt.encode(claims(victim.id, now, now + 600), "x" * 48, "HS256"),
-        "alg-none": jwt.encode(claims(victim.id, now, now + 600), None, "none"),
+        "alg-none": jwt.encode(claims(victim.id, now, now + 600), "", "none"),
         "other-audience": jwt.encode(
             claims(victim.id, now, now + 600, audience="another-service"), secret_key, "HS256"
         ),
