@@ -20,8 +20,8 @@ from benchmarks.servers import BASELINE_APP, SERVICE_APP, Concurrency, config_co
 from benchmarks.stack import (
     baseline_environment,
     benchmark_database,
-    migrate,
     concurrency_environment,
+    migrate,
     seed,
     service_environment,
 )
@@ -48,7 +48,9 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
             options.workers or found.workers, options.threads or found.threads
         )
         env.update(concurrency_environment(options, concurrency))
-        log(f"service and baseline under gunicorn {concurrency}, config: {_display_path(config) or 'none'}")
+        log(
+            f"service and baseline under gunicorn {concurrency}, config: {_display_path(config) or 'none'}"
+        )
         with ExitStack() as servers:
             service = servers.enter_context(
                 gunicorn("service", SERVICE_APP, concurrency, config, env, work)
