@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
-from sqlalchemy import Row
+from sqlalchemy import RowMapping
 
 from services.api.auth.bearer import current_user_id
 from services.api.blueprint import Blueprint
@@ -20,9 +20,11 @@ blp = Blueprint("items", __name__, url_prefix="/api/v1/items", description="Item
 item_patch_schema = ItemPatchSchema(partial=True)
 
 
-def etag_data(item: Item | Row[Any]) -> dict[str, int]:
+def etag_data(item: Item | RowMapping) -> dict[str, int]:
     """What an item's ETag is computed from: any change bumps its version."""
-    return {"id": item.id, "version": item.version}
+    if isinstance(item, Item):
+        return {"id": item.id, "version": item.version}
+    return {"id": item["id"], "version": item["version"]}
 
 
 @blp.route("")
@@ -35,7 +37,7 @@ class Items(MethodView):
     @blp.paginate()
     def get(
         self, query: dict[str, Any], pagination_parameters: PaginationParameters
-    ) -> list[Row[Any]]:
+    ) -> list[RowMapping]:
         """List your items"""
         items, pagination_parameters.item_count = service.list_page(
             current_user_id(),
@@ -64,7 +66,7 @@ class ItemById(MethodView):
     @blp.auth_required
     @blp.etag
     @blp.response(200, ItemSchema)
-    def get(self, item_id: int) -> Row[Any]:
+    def get(self, item_id: int) -> RowMapping:
         """Get one of your items"""
         item = service.get_owned_or_404(current_user_id(), item_id)
         blp.set_etag(etag_data(item))

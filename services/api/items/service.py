@@ -1,6 +1,7 @@
 """Reading and writing a user's items; nobody reaches another user's items.
 
-Reads return plain rows (no ORM identity map or change tracking: they are only serialized);
+Reads return plain row mappings (no ORM identity map or change tracking: they are only
+serialized) from one statement in autocommit, so no BEGIN or ROLLBACK round trip surrounds it;
 writes load ORM objects, whose version column SQLAlchemy checks and bumps.
 """
 
@@ -10,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_smorest import abort
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, RowMapping, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,6 +39,12 @@ def _as_stored(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _read(statement: Select[Any]) -> list[RowMapping]:
+    """The rows of a read-only statement, run outside a transaction (it is a single statement)."""
+    connection = db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return list(connection.execute(statement).mappings())
+
+
 def _owned_by(owner_id: int, name: str | None) -> Select[Any]:
     statement = select(ITEMS).where(ITEMS.c.owner_id == owner_id)
     if name is not None:
@@ -47,7 +54,7 @@ def _owned_by(owner_id: int, name: str | None) -> Select[Any]:
 
 def list_page(
     owner_id: int, *, sort: str, name: str | None, offset: int, limit: int
-) -> tuple[list[Row[Any]], int]:
+) -> tuple[list[RowMapping], int]:
     """One page of the owner's items, and how many there are in all."""
     # The total rides along on every row (a window over the filtered set), so a page costs one
     # query; only a page past the end, which has no rows to carry it, needs a count.
@@ -58,9 +65,9 @@ def list_page(
         .offset(offset)
         .limit(limit)
     )
-    rows = db.session.execute(statement).all()
+    rows = _read(statement)
     if rows:
-        return list(rows), rows[0].total
+        return rows, rows[0]["total"]
     current_user()  # no row proved the owner exists: 401 if the account is gone
     if offset == 0:
         return [], 0
@@ -68,13 +75,13 @@ def list_page(
     return [], db.session.scalar(count) or 0
 
 
-def get_owned_or_404(owner_id: int, item_id: int) -> Row[Any]:
+def get_owned_or_404(owner_id: int, item_id: int) -> RowMapping:
     """The owner's item `item_id` as a row; another user's item is as missing as none at all."""
     statement = select(ITEMS).where(ITEMS.c.id == item_id, ITEMS.c.owner_id == owner_id)
-    row = db.session.execute(statement).first()
-    if row is None:
+    rows = _read(statement)
+    if not rows:
         _missing(item_id)
-    return row
+    return rows[0]
 
 
 def get_owned_for_update_or_404(owner_id: int, item_id: int) -> Item:
