@@ -48,9 +48,8 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
             options.workers or found.workers, options.threads or found.threads
         )
         env.update(concurrency_environment(options, concurrency))
-        log(
-            f"service and baseline under gunicorn {concurrency}, config: {_display_path(config) or 'none'}"
-        )
+        shown = _display_path(config) or "none"
+        log(f"service and baseline under gunicorn {concurrency}, config: {shown}")
         with ExitStack() as servers:
             service = servers.enter_context(
                 gunicorn("service", SERVICE_APP, concurrency, config, env, work)

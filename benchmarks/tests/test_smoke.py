@@ -4,7 +4,7 @@ import json
 import os
 import shutil
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 import pytest
 
 from benchmarks.report import CHART_NAME, JSON_NAME, MARKDOWN_NAME

@@ -8,7 +8,7 @@ writes load ORM objects, whose version column SQLAlchemy checks and bumps.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from flask_smorest import abort
 from sqlalchemy import ColumnElement, RowMapping, Select, func, select
@@ -93,9 +93,10 @@ def get_owned_for_update_or_404(owner_id: int, item_id: int) -> Item:
     return item
 
 
-def _missing(item_id: int) -> None:
+def _missing(item_id: int) -> NoReturn:
     current_user()  # 401 rather than 404 when the token's user is gone
     abort(404, message=f"Item {item_id} not found.")
+    raise AssertionError("unreachable: abort raises")
 
 
 def create(owner_id: int, data: dict[str, Any]) -> Item:
