@@ -11,10 +11,13 @@ from sqlalchemy import Engine, inspect, text
 
 from libs.health import Check
 from services.api.extensions import db, migrate
+from services.api.pool_ping import ping_after_idle
 from services.api.settings import ApiSettings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
+# A pooled connection unused for longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 5.0
 
 
 def engine_options(settings: ApiSettings) -> dict[str, object]:
@@ -22,8 +25,8 @@ def engine_options(settings: ApiSettings) -> dict[str, object]:
     if settings.uses_embedded_database:
         return {"connect_args": {"timeout": settings.db_pool_timeout}}
     return {
-        # A connection the server dropped (restart, failover) is replaced, not handed out.
-        "pool_pre_ping": True,
+        # A connection the server dropped (restart, failover) is replaced, not handed out: see
+        # pool_ping, which checks connections that sat idle rather than every checkout.
         "pool_size": settings.db_pool_size,
         "max_overflow": 0,
         "pool_timeout": settings.db_pool_timeout,
@@ -38,6 +41,9 @@ def init_database(app: Flask, settings: ApiSettings) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.sqlalchemy_url
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(settings)
     db.init_app(app)
+    if not settings.uses_embedded_database:
+        with app.app_context():
+            ping_after_idle(db.engine, PING_AFTER_IDLE_SECONDS)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
 
 
