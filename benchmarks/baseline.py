@@ -2,7 +2,8 @@
 
 Served by gunicorn as `benchmarks.baseline:create_app()`, configured from the environment:
 BENCH_DATABASE_URL, BENCH_POOL_SIZE (the gunicorn threads), BENCH_LIST_SORT (a key of
-LIST_SORTS, the service's list order), and BENCH_OWNER_COLUMN with BENCH_OWNER_ID: reads and
+LIST_SORTS, the service's list order), BENCH_VERSIONED (1 when items have a `version` column,
+which a create sets to 1), and BENCH_OWNER_COLUMN with BENCH_OWNER_ID: reads and
 writes only that owner's items, as the authenticated service does (unset while items have no
 owner).
 """
@@ -40,6 +41,7 @@ class BaselineConfig:
     list_sort: str = "id"
     owner_column: str | None = None
     owner_id: int | None = None
+    versioned: bool = False
 
     @classmethod
     def from_env(cls) -> BaselineConfig:
@@ -51,6 +53,7 @@ class BaselineConfig:
             list_sort=os.environ.get("BENCH_LIST_SORT", "id"),
             owner_column=os.environ.get("BENCH_OWNER_COLUMN") or None,
             owner_id=int(owner) if owner else None,
+            versioned=os.environ.get("BENCH_VERSIONED") == "1",
         )
 
 
@@ -60,7 +63,7 @@ def statements(config: BaselineConfig) -> dict[str, sql.Composed]:
         raise ValueError(f"BENCH_LIST_SORT must be one of {sorted(LIST_SORTS)}")
     columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
     owned = sql.SQL("")
-    insert_columns = list(COLUMNS[1:])
+    insert_columns = list(COLUMNS[1:]) + (["version"] if config.versioned else [])
     if (config.owner_column is None) != (config.owner_id is None):
         raise ValueError("BENCH_OWNER_COLUMN and BENCH_OWNER_ID come together")
     if config.owner_column is not None:
@@ -173,6 +176,8 @@ def create_app(config: BaselineConfig | None = None) -> Flask:
             now,
             now,
         )
+        if config.versioned:
+            values += (1,)
         if config.owner_id is not None:
             values += (config.owner_id,)
         item = as_json(database.fetch("create", values)[0])

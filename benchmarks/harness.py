@@ -14,14 +14,14 @@ from typing import Any
 
 from benchmarks import wrk
 from benchmarks.measure import compare_servers
-from benchmarks.options import Options
+from benchmarks.options import DEFAULT_CONFIG_MODULE, Options, default_config
 from benchmarks.progress import log
 from benchmarks.servers import BASELINE_APP, SERVICE_APP, Concurrency, config_concurrency, gunicorn
 from benchmarks.stack import (
     baseline_environment,
     benchmark_database,
+    concurrency_environment,
     migrate,
-    pool_size,
     seed,
     service_environment,
 )
@@ -47,17 +47,19 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
         concurrency = Concurrency(
             options.workers or found.workers, options.threads or found.threads
         )
-        env["DB_POOL_SIZE"] = pool_size(options, concurrency)
-        log(f"service and baseline under gunicorn {concurrency}, config: {config or 'none'}")
+        env.update(concurrency_environment(options, concurrency))
+        shown = _display_path(config) or "none"
+        log(f"service and baseline under gunicorn {concurrency}, config: {shown}")
         with ExitStack() as servers:
             service = servers.enter_context(
                 gunicorn("service", SERVICE_APP, concurrency, config, env, work)
             )
             seeded = seed(service, database.url, options)
             log(f"seeded {options.items} items, {seeded.owners} owners")
-            baseline_env = baseline_environment(
-                database.url, concurrency.threads, options, seeded.owner, work
-            )
+            baseline_env = {
+                **baseline_environment(database.url, concurrency.threads, options, seeded, work),
+                **concurrency_environment(options, concurrency),
+            }
             baseline = servers.enter_context(
                 gunicorn("baseline", BASELINE_APP, concurrency, config, baseline_env, work)
             )
@@ -101,6 +103,8 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
 def _display_path(path: Path | None) -> str | None:
     if path is None:
         return None
+    if path == default_config():
+        return f"python:{DEFAULT_CONFIG_MODULE}"
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:

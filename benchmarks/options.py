@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,7 +13,8 @@ from benchmarks.baseline import LIST_SORTS
 from benchmarks.endpoints import DEFAULT_LIST_QUERY, DEFAULT_LIST_SORT, endpoints
 from benchmarks.servers import Concurrency
 
-DEFAULT_CONFIG = Path("services/api/gunicorn.conf.py")
+# The production config, the one the image runs (`--config python:services.api.gunicorn_config`).
+DEFAULT_CONFIG_MODULE = "services.api.gunicorn_config"
 TOKEN_VARIABLE = "BENCH_AUTH_TOKEN"  # noqa: S105  # the name, not a token
 
 
@@ -85,6 +87,12 @@ def _positive(text: str) -> int:
     return value
 
 
+def default_config() -> Path | None:
+    """The file of the service's production gunicorn config module, wherever it is imported from."""
+    spec = importlib.util.find_spec(DEFAULT_CONFIG_MODULE)
+    return Path(spec.origin) if spec is not None and spec.origin else None
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser; defaults come from Options."""
     d = Options()
@@ -103,7 +111,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--gunicorn-config",
         type=Path,
-        help=f"gunicorn config file for both apps (default: {DEFAULT_CONFIG} when it exists)",
+        help=f"gunicorn config file for both apps (default: the module {DEFAULT_CONFIG_MODULE})",
     )
     p.add_argument("--items", type=_positive, default=d.items, help="items to seed")
     p.add_argument(
@@ -159,8 +167,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     if args.connections < args.wrk_threads:
         p.error("--connections must be at least --wrk-threads")
     config = args.gunicorn_config
-    if config is None and DEFAULT_CONFIG.exists():
-        config = DEFAULT_CONFIG
+    if config is None:
+        config = default_config()
     if config is not None and not config.is_file():
         p.error(f"--gunicorn-config {config} is not a file")
     return Options(

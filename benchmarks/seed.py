@@ -22,6 +22,15 @@ WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_name = 'items' AND ccu.tab
 """
 
 
+def has_version_column(cursor: Any) -> bool:
+    """Whether items carry an optimistic-locking `version` (the API contract adds one)."""
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'items' AND column_name = 'version'"
+    )
+    return bool(cursor.fetchall())
+
+
 def owner_column(cursor: Any) -> str | None:
     """The items column that references users, or None while items have no owner."""
     cursor.execute(_OWNER_COLUMN)
@@ -40,11 +49,12 @@ def seed_items(
     """
     if bool(owner_ids) != bool(column):
         raise ValueError("owners and the owner column come together")
-    columns = ITEM_COLUMNS + ((column,) if column else ())
+    versioned = has_version_column(cursor)
+    columns = ITEM_COLUMNS + (("version",) if versioned else ()) + ((column,) if column else ())
     statement = sql.SQL("INSERT INTO items ({}) VALUES %s RETURNING id").format(
         sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    rows = item_rows(count, owner_ids)
+    rows = item_rows(count, owner_ids, versioned)
     inserted = execute_values(cursor, statement.as_string(cursor), rows, page_size=1000, fetch=True)
     keys: list[int | None] = [*owner_ids] if owner_ids else [None]
     ids: dict[int | None, list[int]] = {owner: [] for owner in keys}
@@ -54,8 +64,11 @@ def seed_items(
     return ids
 
 
-def item_rows(count: int, owner_ids: list[int]) -> list[tuple[object, ...]]:
-    """Deterministic item rows, created a second apart; each ends with its owner's id if any."""
+def item_rows(
+    count: int, owner_ids: list[int], versioned: bool = False
+) -> list[tuple[object, ...]]:
+    """Deterministic item rows, created a second apart; then version 1 if `versioned`, then
+    the owner's id if any."""
     rows: list[tuple[object, ...]] = []
     for n in range(count):
         created = _EPOCH + timedelta(seconds=n)
@@ -65,6 +78,6 @@ def item_rows(count: int, owner_ids: list[int]) -> list[tuple[object, ...]]:
             Decimal(n % 100_000).scaleb(-2),
             created,
             created,
-        )
+        ) + ((1,) if versioned else ())
         rows.append((*row, owner_ids[n % len(owner_ids)]) if owner_ids else row)
     return rows

@@ -13,7 +13,7 @@ import psycopg2
 from benchmarks import auth
 from benchmarks.options import Options
 from benchmarks.progress import log
-from benchmarks.seed import owner_column, seed_items
+from benchmarks.seed import has_version_column, owner_column, seed_items
 from benchmarks.servers import Concurrency, Server
 from libs.config import load_settings
 from libs.testing.postgres import TestDatabase, database_on, throwaway_server
@@ -55,7 +55,7 @@ def service_environment(database_url: str, options: Options, work: Path) -> dict
 
 
 def baseline_environment(
-    database_url: str, threads: int, options: Options, owner: tuple[str, int] | None, work: Path
+    database_url: str, threads: int, options: Options, seeded: Seeded, work: Path
 ) -> dict[str, str]:
     """The baseline's settings (see benchmarks.baseline)."""
     metrics_dir = work / "prometheus-baseline"
@@ -67,8 +67,10 @@ def baseline_environment(
         # Hooks in the shared gunicorn config may clean up per-worker metrics files.
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
-    if owner is not None:
-        env["BENCH_OWNER_COLUMN"], env["BENCH_OWNER_ID"] = owner[0], str(owner[1])
+    if seeded.owner is not None:
+        env["BENCH_OWNER_COLUMN"], env["BENCH_OWNER_ID"] = seeded.owner[0], str(seeded.owner[1])
+    if seeded.versioned:
+        env["BENCH_VERSIONED"] = "1"
     return env
 
 
@@ -80,6 +82,7 @@ class Seeded:
     owners: int
     owner: tuple[str, int] | None
     tokens: auth.TokenSource | None
+    versioned: bool = False
 
 
 def seed(service: Server, database_url: str, options: Options) -> Seeded:
@@ -96,6 +99,7 @@ def seed(service: Server, database_url: str, options: Options) -> Seeded:
                 "and the schema disagree about ownership (see benchmarks/auth.py)"
             )
         ids = seed_items(cursor, options.items, [o.id for o in owners], column)
+        versioned = has_version_column(cursor)
     connection.close()
     mine = ids[owners[0].id] if owners else ids[None]
     # Spread evenly over the owner's items, the same every run.
@@ -106,9 +110,19 @@ def seed(service: Server, database_url: str, options: Options) -> Seeded:
         owners=len(owners),
         owner=(str(column), owners[0].id) if owners else None,
         tokens=auth.TokenSource(service.base_url, owners[0], margin) if owners else None,
+        versioned=versioned,
     )
 
 
 def pool_size(options: Options, concurrency: Concurrency) -> str:
     """DB_POOL_SIZE: one connection per thread unless --service-env sets it."""
     return options.service_env.get("DB_POOL_SIZE", str(concurrency.threads))
+
+
+def concurrency_environment(options: Options, concurrency: Concurrency) -> dict[str, str]:
+    """The gunicorn config's settings for `concurrency`, so that it agrees with the flags."""
+    return {
+        "WEB_CONCURRENCY": str(concurrency.workers),
+        "WORKER_THREADS": str(concurrency.threads),
+        "DB_POOL_SIZE": pool_size(options, concurrency),
+    }

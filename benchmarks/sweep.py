@@ -12,7 +12,7 @@ from benchmarks.measure import check, measure, targets
 from benchmarks.options import Options
 from benchmarks.progress import log
 from benchmarks.servers import SERVICE_APP, gunicorn
-from benchmarks.stack import Seeded, pool_size
+from benchmarks.stack import Seeded, concurrency_environment
 from benchmarks.summary import SweepPoint, best, figures
 
 
@@ -28,7 +28,7 @@ def sweep(
         metrics_dir.mkdir(exist_ok=True)
         env = {
             **service_env,
-            "DB_POOL_SIZE": pool_size(options, concurrency),
+            **concurrency_environment(options, concurrency),
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
         }
         with gunicorn("service", SERVICE_APP, concurrency, config, env, work) as server:

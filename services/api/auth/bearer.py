@@ -41,8 +41,12 @@ def unauthorized(message: str, error: str | None = None) -> NoReturn:
     raise AssertionError("unreachable: abort raises")
 
 
-def authenticate() -> User:
-    """The user named by the request's bearer token, or a 401 response."""
+def authenticate() -> int:
+    """The id of the user named by the request's valid bearer token, or a 401 response.
+
+    The user row is not read here: views that find one of the user's rows have proved the
+    user exists (deleting a user deletes their items), and the others call `current_user`.
+    """
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         unauthorized("A bearer token is required.")
@@ -50,15 +54,28 @@ def authenticate() -> User:
         user_id = user_id_from_token(token.strip())
     except InvalidToken as error:
         unauthorized(error.description, "invalid_token")
-    user = db.session.get(User, user_id)
-    if user is None:
-        unauthorized("The access token is invalid.", "invalid_token")
-    return user
+    return user_id
+
+
+def current_user_id() -> int:
+    """The id the current request's token names (inside an `auth_required` view).
+
+    Only a row found by this owner id proves the user still exists; a view that finds none
+    must call `current_user` before it answers.
+    """
+    user_id: int = g.user_id
+    return user_id
 
 
 def current_user() -> User:
-    """The user the current request authenticated as (inside an `auth_required` view)."""
-    user: User = g.current_user
+    """The user the current request authenticated as, read once; 401 if it no longer exists."""
+    user: User | None = g.get("current_user")
+    if user is None:
+        user = db.session.get(User, current_user_id())
+        if user is None:
+            g.pop("user_id", None)  # nobody to log the request as
+            unauthorized("The access token is invalid.", "invalid_token")
+        g.current_user = user
     return user
 
 
@@ -66,15 +83,15 @@ class AuthBlueprint(flask_smorest.Blueprint):
     """A Blueprint whose `auth_required` decorator enforces and documents bearer auth."""
 
     def auth_required(self, view: Callable[..., Any]) -> Callable[..., Any]:
-        """Require a valid bearer token before `view` runs; put the user in `g.current_user`.
+        """Require a valid bearer token before `view` runs; put its user id in `g.user_id`.
 
-        `g.user_id` is set too: the access log reads it.
+        The access log reads `g.user_id` too.
         """
 
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            g.current_user = authenticate()
-            g.user_id = g.current_user.id
+            g.pop("current_user", None)
+            g.user_id = authenticate()
             return view(*args, **kwargs)
 
         documented = self.alt_response(

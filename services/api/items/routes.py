@@ -7,8 +7,9 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
+from sqlalchemy import RowMapping
 
-from services.api.auth.bearer import current_user
+from services.api.auth.bearer import current_user_id
 from services.api.blueprint import Blueprint
 from services.api.items import service
 from services.api.items.models import Item
@@ -19,9 +20,11 @@ blp = Blueprint("items", __name__, url_prefix="/api/v1/items", description="Item
 item_patch_schema = ItemPatchSchema(partial=True)
 
 
-def etag_data(item: Item) -> dict[str, int]:
+def etag_data(item: Item | RowMapping) -> dict[str, int]:
     """What an item's ETag is computed from: any change bumps its version."""
-    return {"id": item.id, "version": item.version}
+    if isinstance(item, Item):
+        return {"id": item.id, "version": item.version}
+    return {"id": item["id"], "version": item["version"]}
 
 
 @blp.route("")
@@ -32,10 +35,12 @@ class Items(MethodView):
     @blp.arguments(ItemQuerySchema, location="query")
     @blp.response(200, ItemSchema(many=True))
     @blp.paginate()
-    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[Item]:
+    def get(
+        self, query: dict[str, Any], pagination_parameters: PaginationParameters
+    ) -> list[RowMapping]:
         """List your items"""
         items, pagination_parameters.item_count = service.list_page(
-            current_user(),
+            current_user_id(),
             sort=query["sort"],
             name=query.get("name"),
             offset=pagination_parameters.first_item,
@@ -49,7 +54,7 @@ class Items(MethodView):
     @blp.response(201, ItemSchema, headers={"Location": {"schema": {"type": "string"}}})
     def post(self, data: dict[str, Any]) -> tuple[Item, dict[str, str]]:
         """Create an item"""
-        item = service.create(current_user(), data)
+        item = service.create(current_user_id(), data)
         blp.set_etag(etag_data(item))
         return item, {"Location": url_for("items.ItemById", item_id=item.id)}
 
@@ -61,9 +66,9 @@ class ItemById(MethodView):
     @blp.auth_required
     @blp.etag
     @blp.response(200, ItemSchema)
-    def get(self, item_id: int) -> Item:
+    def get(self, item_id: int) -> RowMapping:
         """Get one of your items"""
-        item = service.get_owned_or_404(current_user(), item_id)
+        item = service.get_owned_or_404(current_user_id(), item_id)
         blp.set_etag(etag_data(item))
         return item
 
@@ -88,13 +93,13 @@ class ItemById(MethodView):
     @blp.response(204)
     def delete(self, item_id: int) -> None:
         """Delete one of your items"""
-        item = service.get_owned_or_404(current_user(), item_id)
+        item = service.get_owned_for_update_or_404(current_user_id(), item_id)
         blp.check_etag(etag_data(item))
         service.delete(item)
 
 
 def _update(item_id: int, data: dict[str, Any]) -> Item:
-    item = service.get_owned_or_404(current_user(), item_id)
+    item = service.get_owned_for_update_or_404(current_user_id(), item_id)
     blp.check_etag(etag_data(item))
     service.update(item, data)
     blp.set_etag(etag_data(item))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -78,6 +79,32 @@ class ItemSchema(Schema):
     )
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
+
+    def _serialize(self, obj: Any, *, many: bool = False) -> Any:
+        # What the fields above dump, without marshmallow's per-field dispatch: a page of 50
+        # spent most of its time there. test_schemas checks both give the same output.
+        if self.dump_fields.keys() != DUMPED_FIELDS:  # only= or exclude= was given
+            return super()._serialize(obj, many=many)
+        if many:
+            return [dump_item(item) for item in obj]
+        return dump_item(obj)
+
+
+DUMPED_FIELDS = {"id", "name", "description", "price", "created_at", "updated_at"}
+
+
+def dump_item(item: Any) -> dict[str, Any]:
+    """An item (ORM object or row mapping) as ItemSchema's fields serialize it."""
+    get = item.__getitem__ if isinstance(item, Mapping) else item.__getattribute__
+    price, created_at, updated_at = get("price"), get("created_at"), get("updated_at")
+    return {
+        "id": get("id"),
+        "name": get("name"),
+        "description": get("description"),
+        "price": None if price is None else format(Decimal(price), "f"),
+        "created_at": None if created_at is None else created_at.isoformat(),
+        "updated_at": None if updated_at is None else updated_at.isoformat(),
+    }
 
 
 class ItemPatchSchema(ItemSchema):

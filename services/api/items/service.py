@@ -1,17 +1,24 @@
-"""Reading and writing a user's items; nobody reaches another user's items."""
+"""Reading and writing a user's items; nobody reaches another user's items.
+
+Reads return plain row mappings (no ORM identity map or change tracking: they are only
+serialized) from one statement in autocommit, so no BEGIN or ROLLBACK round trip surrounds it;
+writes load ORM objects, whose version column SQLAlchemy checks and bumps.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, NoReturn
 
 from flask_smorest import abort
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, RowMapping, Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.api.auth.bearer import current_user
 from services.api.columns import utcnow
 from services.api.extensions import db
-from services.api.items.models import Item
-from services.api.users.models import User
+from services.api.items.models import PRICE_SCALE, Item
 
 # Each sort key, with the id as tie-breaker so that pages never overlap or skip an item.
 ORDERINGS: dict[str, tuple[ColumnElement[Any], ...]] = {
@@ -23,70 +30,122 @@ ORDERINGS: dict[str, tuple[ColumnElement[Any], ...]] = {
 CHANGED_MEANWHILE = "The item changed since you read it; fetch it again."
 # PostgreSQL takes OFFSET as a bigint; a page further than that is past the end of any table.
 MAX_OFFSET = 2**63 - 1
+ITEMS = Item.__table__
+CENT = Decimal(1).scaleb(-PRICE_SCALE)
 
 
-def _owned_by(owner: User, name: str | None) -> Select[tuple[Item]]:
-    statement = select(Item).where(Item.owner_id == owner.id)
+def _as_stored(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with the price at the column's scale, as the database returns it (3 -> 3.00)."""
+    if data.get("price") is not None:
+        return {**data, "price": Decimal(data["price"]).quantize(CENT)}
+    return data
+
+
+def _read(statement: Select[Any]) -> list[RowMapping]:
+    """The rows of a read-only statement, run outside a transaction (it is a single statement)."""
+    connection = db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return list(connection.execute(statement).mappings())
+
+
+def _owned_by(owner_id: int, name: str | None) -> Select[Any]:
+    statement = select(ITEMS).where(ITEMS.c.owner_id == owner_id)
     if name is not None:
-        statement = statement.where(Item.name.icontains(name, autoescape=True))
+        statement = statement.where(ITEMS.c.name.icontains(name, autoescape=True))
     return statement
 
 
 def list_page(
-    owner: User, *, sort: str, name: str | None, offset: int, limit: int
-) -> tuple[list[Item], int]:
+    owner_id: int, *, sort: str, name: str | None, offset: int, limit: int
+) -> tuple[list[RowMapping], int]:
     """One page of the owner's items, and how many there are in all."""
     # The total rides along on every row (a window over the filtered set), so a page costs one
     # query; only a page past the end, which has no rows to carry it, needs a count.
     statement = (
-        _owned_by(owner, name)
+        _owned_by(owner_id, name)
         .add_columns(func.count().over().label("total"))
         .order_by(*ORDERINGS[sort])
         .offset(offset)
         .limit(limit)
     )
-    rows = db.session.execute(statement).all() if offset <= MAX_OFFSET else []
+    rows = _read(statement) if offset <= MAX_OFFSET else []
     if rows:
-        return [row.Item for row in rows], rows[0].total
+        return rows, rows[0]["total"]
+    current_user()  # no row proved the owner exists: 401 if the account is gone
     if offset == 0:
         return [], 0
-    count = select(func.count()).select_from(_owned_by(owner, name).subquery())
+    count = select(func.count()).select_from(_owned_by(owner_id, name).subquery())
     return [], db.session.scalar(count) or 0
 
 
-def get_owned_or_404(owner: User, item_id: int) -> Item:
-    """The owner's item `item_id`; another user's item is as missing as one that never existed."""
-    statement = select(Item).where(Item.id == item_id, Item.owner_id == owner.id)
-    return db.session.scalar(statement) or abort(404, message=f"Item {item_id} not found.")
+def get_owned_or_404(owner_id: int, item_id: int) -> RowMapping:
+    """The owner's item `item_id` as a row; another user's item is as missing as none at all."""
+    statement = select(ITEMS).where(ITEMS.c.id == item_id, ITEMS.c.owner_id == owner_id)
+    rows = _read(statement)
+    if not rows:
+        _missing(item_id)
+    return rows[0]
 
 
-def create(owner: User, data: dict[str, Any]) -> Item:
-    """Store a new item owned by `owner`."""
-    item = Item(**data, owner_id=owner.id)
+def get_owned_for_update_or_404(owner_id: int, item_id: int) -> Item:
+    """The owner's item `item_id` as an ORM object, to update or delete."""
+    statement = select(Item).where(Item.id == item_id, Item.owner_id == owner_id)
+    item: Item | None = db.session.scalar(statement)
+    if item is None:
+        _missing(item_id)
+    return item
+
+
+def _missing(item_id: int) -> NoReturn:
+    current_user()  # 401 rather than 404 when the token's user is gone
+    abort(404, message=f"Item {item_id} not found.")
+    raise AssertionError("unreachable: abort raises")
+
+
+def create(owner_id: int, data: dict[str, Any]) -> Item:
+    """Store a new item owned by `owner_id`; 401 if that user no longer exists."""
+    item = Item(**_as_stored(data), owner_id=owner_id)
     db.session.add(item)
-    db.session.commit()
+    try:
+        _commit_keeping(item)
+    except IntegrityError:
+        # The owner foreign key: the only constraint the validated data can break.
+        db.session.rollback()
+        current_user()
+        raise
     return item
 
 
 def update(item: Item, data: dict[str, Any]) -> Item:
     """Write `data` over `item`; 412 if someone else changed it after it was read."""
-    for field, value in data.items():
+    for field, value in _as_stored(data).items():
         setattr(item, field, value)
     # Always write, so every update is checked against, and bumps, the version.
     item.updated_at = utcnow()
-    _commit_or_412()
+    _commit_or_412(item)
     return item
 
 
 def delete(item: Item) -> None:
     """Delete `item`; 412 if someone else changed it after it was read."""
     db.session.delete(item)
-    _commit_or_412()
+    _commit_or_412(item)
 
 
-def _commit_or_412() -> None:
+def _commit_keeping(item: Item) -> None:
+    """Commit without expiring `item`: what was just written is what the response shows, so
+    reading it back would be a wasted query (every column is set by Python, none by the server).
+    """
+    session = db.session()
+    session.expire_on_commit = False
     try:
-        db.session.commit()
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def _commit_or_412(item: Item) -> None:
+    try:
+        _commit_keeping(item)
     except StaleDataError:
         db.session.rollback()
         abort(412, message=CHANGED_MEANWHILE)

@@ -240,3 +240,20 @@ def test_the_spec_marks_every_protected_operation(client):
     for public in (spec["paths"][TOKEN_URL]["post"], spec["paths"]["/api/v1/users"]["post"]):
         assert "security" not in public
         assert "Retry-After" in public["responses"]["429"]["headers"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/items", None),
+        ("get", "/api/v1/items?page=2", None),
+        ("get", "/api/v1/items/1", None),
+        ("post", "/api/v1/items", {"name": "Lamp", "price": "1.00"}),
+    ],
+)
+def test_items_refuse_a_token_whose_user_is_gone(client, user, auth_headers, method, path, body):
+    sqlalchemy_db.session.delete(user)
+    sqlalchemy_db.session.commit()
+    response = client.open(path, method=method.upper(), json=body, headers=auth_headers)
+    assert response.status_code == 401
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
