@@ -12,7 +12,9 @@ import tempfile
 from pathlib import Path
 
 SERVICE, RESOURCE = "stock_levels", "warehouse_entry"
-NEW_TESTS = ("test_health.py", "test_migrations.py", "test_warehouse_entries.py")
+NEW_TESTS = (
+    "test_gunicorn_config.py", "test_health.py", "test_migrations.py", "test_warehouse_entries.py"
+)  # fmt: skip
 REPO_ENV = "SCAFFOLD_REPO_ROOT"
 # Set for the nested Pants run: if this test were ever selected there, it would recurse.
 NESTED_ENV = "SCAFFOLD_NESTED"
@@ -116,3 +118,9 @@ def check_scaffold_in_copy(repo: Path) -> None:
     # Only what the scaffolder added is affected: none of services/api's tests reran.
     assert not [test for test in ran if test.startswith("services/api/")], sorted(ran)
     assert set(ran) <= added, sorted(set(ran) - added)
+
+    # The image target finds the service's own pexes through its Dockerfile's COPY lines.
+    image_dependencies = pants(repo, "dependencies", f"services/{SERVICE}:image").split()
+    assert {f"services/{SERVICE}:image-deps", f"services/{SERVICE}:image-code"} <= set(
+        image_dependencies
+    ), image_dependencies

@@ -46,6 +46,8 @@ def test_a_service_gets_the_same_shape_as_the_first_one(repo):
         "serve.py",
         "settings.py",
         "wsgi.py",
+        "gunicorn_config.py",
+        "Dockerfile",
         "orders/BUILD",
         "orders/models.py",
         "orders/routes.py",
@@ -59,6 +61,7 @@ def test_a_service_gets_the_same_shape_as_the_first_one(repo):
         "tests/BUILD",
         "tests/conftest.py",
         "tests/factories.py",
+        "tests/test_gunicorn_config.py",
         "tests/test_health.py",
         "tests/test_migrations.py",
         "tests/test_orders.py",
@@ -85,6 +88,25 @@ def test_names_reach_the_code(repo):
     assert 'pex_binary(name="serve"' in (service / "BUILD").read_text()
 
 
+def test_a_service_ships_its_own_image(repo):
+    scaffold(repo, context("stock_levels", "warehouse_entry"))
+    service = repo / "services" / "stock_levels"
+    dockerfile = (service / "Dockerfile").read_text()
+    assert "COPY services.stock_levels/image-deps.pex /tmp/deps.pex" in dockerfile
+    assert "COPY services.stock_levels/image-code.pex /tmp/code.pex" in dockerfile
+    assert (
+        'CMD ["gunicorn", "--config", "python:services.stock_levels.gunicorn_config", '
+        '"services.stock_levels.wsgi:app"]'
+    ) in dockerfile
+    assert "USER 10001:10001" in dockerfile
+    build = (service / "BUILD").read_text()
+    for target in ('name="image-deps"', 'name="image-code"', 'name="image"'):
+        assert target in build
+    assert 'repository="stock_levels"' in build
+    config = (service / "gunicorn_config.py").read_text()
+    assert "from services.stock_levels.settings import StockLevelsSettings" in config
+
+
 @pytest.mark.parametrize(
     ("service", "resource", "plural"),
     [
@@ -97,7 +119,7 @@ def test_names_reach_the_code(repo):
 def test_generated_python_parses_and_fits_in_100_columns(repo, service, resource, plural):
     scaffold(repo, context(service, resource, plural))
     sources = list((repo / "services" / service).rglob("*.py"))
-    assert len(sources) == 21
+    assert len(sources) == 23
     for source in sources:
         text = source.read_text()
         ast.parse(text, filename=str(source))
