@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import runpy
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import psutil
 import requests
+
+from libs.testing.processes import free_port
 
 SERVICE_APP = "services.api.wsgi:app"
 BASELINE_APP = "benchmarks.baseline:create_app()"
@@ -176,13 +177,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         # The master is not reaped yet, so its group id still names only what it started.
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=_STOP_TIMEOUT_S)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _python_path() -> str:

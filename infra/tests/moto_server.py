@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from libs.testing.processes import free_port, stop_process
+
 STARTUP_SECONDS = 60
 SERVICES = (
     "applicationautoscaling",
@@ -26,13 +28,6 @@ SERVICES = (
     "secretsmanager",
     "sts",
 )
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -65,12 +60,7 @@ def moto_server(log: Path) -> Iterator[str]:
         _wait_until_up(port, process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process, timeout=10)
 
 
 def provider_override(url: str, state_path: Path) -> str:

@@ -6,7 +6,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -18,6 +17,8 @@ from pathlib import Path
 import psycopg2
 from psycopg2 import sql
 from sqlalchemy.engine import make_url
+
+from libs.testing.processes import free_port
 
 INSTALL_HINT = (
     "The tests need a real PostgreSQL server. Either set TEST_DATABASE_URL to one the tests "
@@ -112,7 +113,7 @@ class PostgresServer:
         self._root = Path(tempfile.mkdtemp(prefix="pg-test-", dir=shared_tmp))
         if self._account:
             os.chown(self._root, self._account.pw_uid, self._account.pw_gid)
-        self.port = _free_port()
+        self.port = free_port()
         self._options = " ".join(
             [f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self._root}"]
             + [f"-c {name}={value}" for name, value in settings.items()]
@@ -194,9 +195,3 @@ def _run(command: list[str], account: pwd.struct_passwd | None, check: bool = Tr
         subprocess.run(
             command, check=check, capture_output=True, user=account.pw_uid, group=account.pw_gid
         )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

@@ -10,6 +10,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from libs.testing.processes import free_port, stop_process
+
 INSTALL_HINT = (
     "The tests need the redis-server binary on PATH to start a throwaway Redis "
     "(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)."
@@ -27,7 +29,7 @@ def redis_server() -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
         raise RedisUnavailable(INSTALL_HINT)
-    port = _free_port()
+    port = free_port()
     directory = tempfile.mkdtemp(prefix="redis-test-")
     options = ["--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
     process = subprocess.Popen(
@@ -39,12 +41,7 @@ def redis_server() -> Iterator[str]:
         _wait_until_listening(port, process)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process, timeout=5)
         shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -59,9 +56,3 @@ def _wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.05)
     raise RedisUnavailable(f"redis-server did not listen on port {port} within the timeout")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import requests
 
+from libs.testing.processes import free_port
 from services.api.gunicorn_config import GRACEFUL_TIMEOUT_SECONDS
 
 START_TIMEOUT_SECONDS = 90.0
@@ -48,13 +48,6 @@ class Service:
     def log_text(self) -> str:
         """Everything gunicorn and the app wrote so far."""
         return self.log.read_text(errors="replace")
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until(condition: Callable[[], bool], what: str, seconds: float) -> None:

@@ -12,6 +12,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
+from libs.testing.processes import free_port, stop_process
 from services.api.app import create_app
 from services.api.tests.factories import bearer_for, make_settings
 
@@ -28,12 +29,6 @@ def on_starting(server):
 def child_exit(server, worker):
     mark_worker_dead(worker)
 """
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(condition, what, seconds=60.0):
@@ -108,12 +103,7 @@ def server(app, user, tmp_path):
         assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
         yield base, process, multiproc_dir, auth_headers
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+        stop_process(process, timeout=30)
         log.close()
 
 

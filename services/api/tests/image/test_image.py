@@ -13,7 +13,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import zipfile
@@ -35,6 +34,7 @@ from libs.testing.containers import (
     unavailable_reason,
 )
 from libs.testing.postgres import TestDatabase
+from libs.testing.processes import free_port
 
 BASE_IMAGE = "localhost/debian-bookworm-python:3.11"
 IMAGE = "localhost/items-api:test"
@@ -58,12 +58,6 @@ def report(request: pytest.FixtureRequest, line: str) -> None:
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(f"image: {line}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)
