@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 from sqlalchemy import Engine, inspect, text
 
 from libs.health import Check
+from services.api.connections import init_connections
 from services.api.extensions import db, migrate
 from services.api.settings import ApiSettings
 
@@ -21,9 +22,9 @@ def engine_options(settings: ApiSettings) -> dict[str, object]:
     """Pool and timeout options for the configured database."""
     if settings.uses_embedded_database:
         return {"connect_args": {"timeout": settings.db_pool_timeout}}
+    # No pool_pre_ping: services.api.connections replaces a connection the server closed
+    # (restart, failover) without the ping's round trip on every checkout.
     return {
-        # A connection the server dropped (restart, failover) is replaced, not handed out.
-        "pool_pre_ping": True,
         "pool_size": settings.db_pool_size,
         "max_overflow": 0,
         "pool_timeout": settings.db_pool_timeout,
@@ -38,6 +39,9 @@ def init_database(app: Flask, settings: ApiSettings) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.sqlalchemy_url
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(settings)
     db.init_app(app)
+    if not settings.uses_embedded_database:
+        with app.app_context():
+            init_connections(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from services.api.auth.bearer import current_user
 from services.api.columns import utcnow
+from services.api.connections import SINGLE_STATEMENT
 from services.api.extensions import db
 from services.api.items.models import PRICE_SCALE, Item
 
@@ -43,7 +44,7 @@ def _as_stored(data: dict[str, Any]) -> dict[str, Any]:
 
 def _read(statement: Select[Any]) -> list[RowMapping]:
     """The rows of a read-only statement, run outside a transaction (it is a single statement)."""
-    connection = db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    connection = db.session.connection(execution_options={SINGLE_STATEMENT: True})
     return list(connection.execute(statement).mappings())
 
 
