@@ -1,23 +1,25 @@
 """Reading and writing a user's items; nobody reaches another user's items.
 
 Reads return plain row mappings (no ORM identity map or change tracking: they are only
-serialized) from one statement in autocommit, so no BEGIN or ROLLBACK round trip surrounds it;
-writes load ORM objects, whose version column SQLAlchemy checks and bumps.
+serialized) from one statement in autocommit (`connections.read`), so no BEGIN or ROLLBACK
+round trip surrounds it; writes load ORM objects, whose version column SQLAlchemy checks and
+bumps, in a transaction.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any, NoReturn
 
 from flask_smorest import abort
-from sqlalchemy import ColumnElement, RowMapping, Select, func, select
+from sqlalchemy import ColumnElement, RowMapping, Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.api.auth.bearer import current_user
 from services.api.columns import utcnow
-from services.api.connections import SINGLE_STATEMENT
+from services.api.connections import read
 from services.api.extensions import db
 from services.api.items.models import PRICE_SCALE, Item
 
@@ -42,49 +44,70 @@ def _as_stored(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _read(statement: Select[Any]) -> list[RowMapping]:
-    """The rows of a read-only statement, run outside a transaction (it is a single statement)."""
-    connection = db.session.connection(execution_options={SINGLE_STATEMENT: True})
-    return list(connection.execute(statement).mappings())
+def _contains(text: str) -> str:
+    """An ILIKE pattern matching names that contain `text`, with its % and _ taken literally."""
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
 
 
-def _owned_by(owner_id: int, name: str | None) -> list[ColumnElement[bool]]:
-    conditions = [ITEMS.c.owner_id == owner_id]
-    if name is not None:
-        conditions.append(ITEMS.c.name.icontains(name, autoescape=True))
+def _owned_by(filtered: bool) -> list[ColumnElement[bool]]:
+    conditions = [ITEMS.c.owner_id == bindparam("owner_id")]
+    if filtered:
+        conditions.append(ITEMS.c.name.ilike(bindparam("pattern"), escape="/"))
     return conditions
+
+
+# Statements are built once, with bound parameters: building one and computing its cache key
+# took longer than running it.
+ONE_OWNED = select(ITEMS).where(ITEMS.c.id == bindparam("item_id"), *_owned_by(False))
+ONE_OWNED_FOR_UPDATE = select(Item).where(
+    Item.id == bindparam("item_id"), Item.owner_id == bindparam("owner_id")
+)
+
+
+@cache
+def _page(sort: str, filtered: bool) -> Select[Any]:
+    """A page of the owner's items, each row carrying how many there are in all."""
+    # The total is an uncorrelated subquery, which PostgreSQL runs once and, without a name
+    # filter, answers from the owner's index entries alone; the page itself reads only its
+    # own rows (a count(*) OVER () window read every row of the owner).
+    owned = _owned_by(filtered)
+    total = select(func.count()).where(*owned).scalar_subquery()
+    return (
+        select(ITEMS, total.label("total"))
+        .where(*owned)
+        .order_by(*ORDERINGS[sort])
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _count(filtered: bool) -> Select[Any]:
+    return select(func.count()).where(*_owned_by(filtered))
 
 
 def list_page(
     owner_id: int, *, sort: str, name: str | None, offset: int, limit: int
 ) -> tuple[list[RowMapping], int]:
     """One page of the owner's items, and how many there are in all."""
-    # The total rides along on every row as an uncorrelated subquery, which PostgreSQL runs
-    # once and, without a name filter, answers from the owner's index entries alone; the page
-    # itself reads only its own rows (a count(*) OVER () window read every row of the owner).
-    # Only a page past the end, which has no rows to carry the total, needs a second query.
-    owned = _owned_by(owner_id, name)
-    total = select(func.count()).where(*owned).scalar_subquery()
-    statement = (
-        select(ITEMS, total.label("total"))
-        .where(*owned)
-        .order_by(*ORDERINGS[sort])
-        .offset(offset)
-        .limit(limit)
-    )
-    rows = _read(statement) if offset <= MAX_OFFSET else []
+    filtered = name is not None
+    parameters = {"owner_id": owner_id, "offset": offset, "limit": limit}
+    if name is not None:
+        parameters["pattern"] = _contains(name)
+    rows = read(_page(sort, filtered), parameters) if offset <= MAX_OFFSET else []
     if rows:
         return rows, rows[0]["total"]
     current_user()  # no row proved the owner exists: 401 if the account is gone
     if offset == 0:
         return [], 0
-    return [], db.session.scalar(select(func.count()).where(*owned)) or 0
+    # Only a page past the end, which has no rows to carry the total, needs a second query.
+    return [], db.session.scalar(_count(filtered), parameters) or 0
 
 
 def get_owned_or_404(owner_id: int, item_id: int) -> RowMapping:
     """The owner's item `item_id` as a row; another user's item is as missing as none at all."""
-    statement = select(ITEMS).where(ITEMS.c.id == item_id, ITEMS.c.owner_id == owner_id)
-    rows = _read(statement)
+    rows = read(ONE_OWNED, {"item_id": item_id, "owner_id": owner_id})
     if not rows:
         _missing(item_id)
     return rows[0]
@@ -92,8 +115,8 @@ def get_owned_or_404(owner_id: int, item_id: int) -> RowMapping:
 
 def get_owned_for_update_or_404(owner_id: int, item_id: int) -> Item:
     """The owner's item `item_id` as an ORM object, to update or delete."""
-    statement = select(Item).where(Item.id == item_id, Item.owner_id == owner_id)
-    item: Item | None = db.session.scalar(statement)
+    parameters = {"item_id": item_id, "owner_id": owner_id}
+    item: Item | None = db.session.scalar(ONE_OWNED_FOR_UPDATE, parameters)
     if item is None:
         _missing(item_id)
     return item

@@ -200,9 +200,12 @@ def test_the_name_filter_matches_substrings_ignoring_case(client, user):
     assert pagination(response)["total"] == 3
 
 
-@pytest.mark.parametrize(("pattern", "expected"), [("%", ["100% wool"]), ("_", ["a_b"])])
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [("%", ["100% wool"]), ("_", ["a_b"]), ("/", ["a/b", "a//b"]), ("//", ["a//b"]), ("/_", [])],
+)
 def test_like_wildcards_in_the_filter_are_literal(client, user, pattern, expected):
-    make_items(user, ["100% wool", "a_b", "plain"])
+    make_items(user, ["100% wool", "a_b", "a/b", "a//b", "plain"])
     assert names(client.get(URL, query_string={"name": pattern})) == expected
 
 

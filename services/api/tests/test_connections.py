@@ -9,7 +9,7 @@ import pytest
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE, TRANSACTION_STATUS_INTRANS
 from sqlalchemy import Engine, create_engine, func, select, text
 
-from services.api.connections import SINGLE_STATEMENT, init_connections
+from services.api.connections import SINGLE_STATEMENT, init_connections, read
 from services.api.items.models import Item
 from services.api.tests.factories import UserFactory
 
@@ -52,6 +52,15 @@ def test_a_write_rolled_back_leaves_nothing_behind(db):
     db.session.flush()  # the INSERT has run...
     db.session.rollback()  # ...and is undone: it was inside a transaction, not autocommitted
     assert db.session.scalar(select(func.count()).select_from(Item)) == 0
+
+
+def test_a_read_after_session_work_sees_it_on_the_same_connection(db):
+    owner = UserFactory()
+    db.session.add(Item(owner_id=owner.id, name="draft", price=1, version=1))
+    db.session.flush()  # not committed: only the session's own connection can see it
+    names = select(Item.name).where(Item.owner_id == owner.id)
+    assert [row["name"] for row in read(names, {})] == ["draft"]
+    assert db.engine.pool.checkedout() == 1
 
 
 def test_connections_the_server_closed_are_replaced_before_use(engine, database):
