@@ -92,7 +92,7 @@ def list_page(
 ) -> tuple[list[RowMapping], int]:
     """One page of the owner's items, and how many there are in all."""
     filtered = name is not None
-    parameters = {"owner_id": owner_id, "offset": offset, "limit": limit}
+    parameters: dict[str, Any] = {"owner_id": owner_id, "offset": offset, "limit": limit}
     if name is not None:
         parameters["pattern"] = _contains(name)
     rows = read(_page(sort, filtered), parameters) if offset <= MAX_OFFSET else []
