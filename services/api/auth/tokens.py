@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import jwt
 from flask import Flask, current_app
@@ -18,6 +20,8 @@ ALGORITHM = "HS256"
 ISSUER = "items-api"
 AUDIENCE = "items-api"
 EXTENSION_KEY = "access_tokens"
+# Tokens whose verification each process remembers: about 300 bytes each.
+VERIFIED_TOKENS_KEPT = 4096
 
 log = logging.getLogger(__name__)
 
@@ -74,16 +78,29 @@ def issue_access_token(user_id: int, now: datetime | None = None) -> tuple[str, 
 
 def user_id_from_token(token: str) -> int:
     """The user id a valid token names; raises InvalidToken otherwise."""
+    user_id, expires_at = _verified_claims(_config().key, token)
+    # Checked on every use, since the signature check is not: a cached token still expires.
+    if expires_at <= time.time():
+        raise InvalidToken("The access token expired.")
+    return user_id
+
+
+# A client sends the same token with each request until it expires, so each process verifies
+# it once (signature, issuer, audience, required claims) and remembers its user and expiry.
+# The key is part of the cache key: a token only counts as verified under the key that did it.
+# Failures are not remembered (lru_cache keeps no exceptions), so nothing is skipped for them.
+@lru_cache(maxsize=VERIFIED_TOKENS_KEPT)
+def _verified_claims(key: str, token: str) -> tuple[int, float]:
     try:
         claims = jwt.decode(
             token,
-            _config().key,
+            key,
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             issuer=ISSUER,
             options={"require": ["exp", "iat", "sub", "iss", "aud"]},
         )
-        return int(claims["sub"])
+        return int(claims["sub"]), float(claims["exp"])
     except jwt.ExpiredSignatureError:
         raise InvalidToken("The access token expired.") from None
     except (jwt.InvalidTokenError, ValueError):

@@ -1,5 +1,6 @@
 """Access tokens: issuing them, and refusing requests without a valid one."""
 
+import time
 from datetime import timedelta
 
 import jwt
@@ -66,6 +67,28 @@ def test_without_secret_key_each_process_signs_with_its_own_random_key(app, data
     assert len(signing_key(app)) >= 32
     response = app.test_client().get(ME_URL, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+def test_a_token_one_app_accepted_is_refused_by_an_app_with_another_key(app, database, user):
+    other = create_app(make_settings(database.url)).test_client()
+    token = login(other, user.email).get_json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert other.get(ME_URL, headers=headers).status_code == 200
+    assert app.test_client().get(ME_URL, headers=headers).status_code == 401
+
+
+def test_a_token_already_accepted_still_expires(app, client, user):
+    ttl = app.extensions[EXTENSION_KEY].ttl
+    headers = bearer(user, now=utcnow() - ttl + timedelta(seconds=2))
+    assert client.get(ME_URL, headers=headers).status_code == 200
+    token = headers["Authorization"].removeprefix("Bearer ")
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    deadline = time.monotonic() + 5
+    while time.time() < expires and time.monotonic() < deadline:
+        time.sleep(0.05)
+    response = client.get(ME_URL, headers=headers)
+    assert response.status_code == 401
+    assert "expired" in response.headers["WWW-Authenticate"]
 
 
 def test_the_token_opens_the_api(client, user):
