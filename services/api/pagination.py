@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import flask_smorest
@@ -29,7 +30,7 @@ RELATIONS = {
 }
 
 
-def page_url(page: int) -> str:
+def page_url(page: int | str) -> str:
     """The current request's URL with its `page` argument replaced."""
     values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=False)}
     values["page"] = page
@@ -38,11 +39,29 @@ def page_url(page: int) -> str:
 
 def link_header(metadata: dict[str, Any]) -> str:
     """A Link header value for the pages `metadata` names."""
-    return ", ".join(
-        f'<{page_url(metadata[key])}>; rel="{relation}"'
-        for key, relation in RELATIONS.items()
-        if key in metadata
-    )
+    pages = [(metadata[key], rel) for key, rel in RELATIONS.items() if key in metadata]
+    # One URL, built with a placeholder page that nothing else in it can contain, serves every
+    # link: url_for is the slow part.
+    placeholder = uuid.uuid4().hex
+    url = page_url(placeholder) if pages else ""
+    return ", ".join(f'<{url.replace(placeholder, str(page))}>; rel="{rel}"' for page, rel in pages)
+
+
+def page_metadata(page: int, page_size: int, total: int) -> dict[str, int]:
+    """X-Pagination: the total, the page count, and the first, last, current, previous and
+    next pages where they exist (flask-smorest's format, built without a schema per request).
+    """
+    if total == 0:
+        return {"total": 0, "total_pages": 0}
+    pages = (total + page_size - 1) // page_size
+    metadata = {"total": total, "total_pages": pages, "first_page": 1, "last_page": pages}
+    if page <= pages:
+        metadata["page"] = page
+        if page > 1:
+            metadata["previous_page"] = page - 1
+        if page < pages:
+            metadata["next_page"] = page + 1
+    return metadata
 
 
 class PaginationBlueprint(flask_smorest.Blueprint):
@@ -53,8 +72,10 @@ class PaginationBlueprint(flask_smorest.Blueprint):
     def _set_pagination_metadata(
         self, page_params: Any, result: Any, headers: dict[str, str] | None
     ) -> tuple[Any, dict[str, str]]:
-        result, headers = super()._set_pagination_metadata(page_params, result, headers)
-        links = link_header(json.loads(headers[self.PAGINATION_HEADER_NAME]))
+        metadata = page_metadata(page_params.page, page_params.page_size, page_params.item_count)
+        headers = {} if headers is None else headers
+        headers[self.PAGINATION_HEADER_NAME] = json.dumps(metadata)
+        links = link_header(metadata)
         if links:
             headers["Link"] = links
         return result, headers
