@@ -25,6 +25,9 @@ def engine_options(settings: ApiSettings) -> dict[str, object]:
     # No pool_pre_ping: services.api.connections replaces a connection the server closed
     # (restart, failover) without the ping's round trip on every checkout.
     return {
+        # A connection in autocommit (services.api.connections) has nothing to roll back, so
+        # SQLAlchemy need not call psycopg2 (which would release and retake the GIL) at all.
+        "skip_autocommit_rollback": True,
         "pool_size": settings.db_pool_size,
         "max_overflow": 0,
         "pool_timeout": settings.db_pool_timeout,
