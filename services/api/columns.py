@@ -24,3 +24,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+# A timestamp column: PostgreSQL's timestamptz comes back aware already, so only SQLite needs
+# UTCDateTime's fix-up, which would cost a Python call for every value read.
+Timestamp = DateTime(timezone=True).with_variant(UTCDateTime(), "sqlite")

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.api.columns import UTCDateTime, utcnow
+from services.api.columns import Timestamp, utcnow
 from services.api.extensions import db
 
 NAME_MAX_LENGTH = 200
@@ -42,9 +42,9 @@ class Item(db.Model):  # type: ignore[name-defined]  # db.Model is built at run 
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
     price: Mapped[Decimal] = mapped_column(Numeric(PRICE_PRECISION, PRICE_SCALE))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=_same_as_created_at, onupdate=utcnow
+        Timestamp, default=_same_as_created_at, onupdate=utcnow
     )
     # SQLAlchemy adds `AND version = <loaded>` to every UPDATE and DELETE and bumps it, so a
     # write based on an outdated read matches no row instead of overwriting a newer one.

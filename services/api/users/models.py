@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.api.columns import UTCDateTime, utcnow
+from services.api.columns import Timestamp, utcnow
 from services.api.extensions import db
 
 EMAIL_MAX_LENGTH = 254
@@ -22,7 +22,7 @@ class User(db.Model):  # type: ignore[name-defined]  # db.Model is built at run 
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH))
     # An argon2 PHC string (algorithm, parameters, salt and hash); never leaves the service.
     password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
