@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import request
 from flask_smorest.exceptions import NotModified
 
+from libs.web.json_body import JSONBodyParser
 from services.api.auth.bearer import AuthBlueprint
-from services.api.json_body import JSONBodyParser
 from services.api.pagination import PaginationBlueprint
 
 
