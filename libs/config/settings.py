@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 from urllib.parse import quote
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 32
+MIB = 1024 * 1024
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class Environment(str, Enum):
@@ -60,6 +63,36 @@ class ServiceSettings(BaseSettings):
         None,
         description=f"Signing key of at least {MIN_SECRET_LENGTH} characters; production needs it.",
     )
+    # Read by libs/web, which every service's app factory wires.
+    max_content_length: int = Field(
+        MIB, ge=1, description="Largest request body in bytes; larger ones get 413."
+    )
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Comma-separated origins (scheme://host[:port]) CORS allows; none if unset.",
+    )
+    build_version: str = Field(
+        "dev", description="Version reported by the <service>_build_info metric."
+    )
+    build_commit: str = Field(
+        "unknown", description="Commit reported by the <service>_build_info metric."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _exact_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        # An allow-list of exact origins: no wildcard, no path, nothing a regex would widen.
+        for origin in origins:
+            if not _ORIGIN.match(origin):
+                raise ValueError("each origin must look like https://app.example.com[:port]")
+        return origins
 
     @property
     def resolved_database_url(self) -> str | None:

@@ -1,1 +1,1 @@
-"""Test helpers shared by services: real PostgreSQL databases."""
+"""Test helpers shared by services: real PostgreSQL databases, servers, problem checks."""

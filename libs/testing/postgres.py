@@ -8,6 +8,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
+import psycopg2.errors
 from psycopg2 import sql
 from sqlalchemy.engine import make_url
 
@@ -29,6 +31,10 @@ INSTALL_HINT = (
 _UNPRIVILEGED_USER = "nobody"
 # Durability is traded for speed: a throwaway server's data need not survive a crash.
 FAST_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+# Autovacuum workers run as no role, so DROP ... WITH (FORCE) by a non-superuser fails while one
+# is on the database; each lasts well under a second on a test database.
+DROP_ATTEMPTS = 20
+DROP_RETRY_SECONDS = 0.25
 
 
 class PostgresUnavailable(RuntimeError):
@@ -75,11 +81,22 @@ def database_on(admin_url: str) -> Iterator[TestDatabase]:
         url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
         yield TestDatabase(url=url, server_version=str(version))
     finally:
-        with admin.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        _drop_database(admin, name)
         admin.close()
+
+
+def _drop_database(admin: psycopg2.extensions.connection, name: str) -> None:
+    """Drop `name`, waiting out an autovacuum worker on it (a non-superuser cannot end one)."""
+    statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    for attempt in range(DROP_ATTEMPTS):
+        try:
+            with admin.cursor() as cursor:
+                cursor.execute(statement)
+            return
+        except psycopg2.errors.InsufficientPrivilege:
+            if attempt == DROP_ATTEMPTS - 1:
+                raise
+            time.sleep(DROP_RETRY_SECONDS)
 
 
 def find_server_binaries() -> Path:

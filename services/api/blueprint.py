@@ -10,8 +10,8 @@ import marshmallow
 from flask import request
 from flask_smorest.exceptions import NotModified
 
+from libs.web.json_body import JSONBodyParser
 from services.api.auth.bearer import AuthBlueprint
-from services.api.json_body import JSONBodyParser
 from services.api.pagination import PaginationBlueprint
 
 

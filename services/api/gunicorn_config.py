@@ -8,7 +8,7 @@ from gunicorn.arbiter import Arbiter
 from gunicorn.workers.base import Worker
 
 from libs.config import load_settings
-from services.api.metrics import mark_worker_dead, reset_multiprocess_dir
+from libs.web.metrics import mark_worker_dead, reset_multiprocess_dir
 from services.api.settings import ApiSettings
 
 # ECS sends SIGTERM and kills the task 30 s later (the default stopTimeout): in-flight requests
@@ -41,7 +41,7 @@ def server_options(settings: ApiSettings) -> dict[str, object]:
         "errorlog": "-",
         # The app writes the one access line per request (api.access), with route and user.
         "accesslog": None,
-        "logger_class": "services.api.gunicorn_logging.JsonLogger",
+        "logger_class": "libs.web.gunicorn_logging.JsonLogger",
         # Nothing in a task uses gunicornc, and its socket needs a writable home directory.
         "control_socket_disable": True,
     }

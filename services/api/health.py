@@ -7,10 +7,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from libs.health import HealthRegistry, HealthReport, Probe
+from libs.web.problems import PROBLEM_CONTENT_TYPE, problem
+from libs.web.spec import ProblemSchema
 from services.api.database import database_check, migrations_check
-from services.api.errors import problem
 from services.api.extensions import db
-from services.api.spec import PROBLEM_CONTENT_TYPE, ProblemSchema
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
 

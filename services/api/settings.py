@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import NoDecode
+from pydantic import Field, model_validator
 
 from libs.config import ServiceSettings
 
@@ -16,8 +14,6 @@ RATE_LIMIT_PATTERN = (
     r"^\s*\d+\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day|month|year)s?\s*"
     r"([;,]\s*\d+\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day|month|year)s?\s*)*$"
 )
-MIB = 1024 * 1024
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class ApiSettings(ServiceSettings):
@@ -64,34 +60,6 @@ class ApiSettings(ServiceSettings):
         le=10,
         description="Proxies in front whose X-Forwarded-For names the client (1 behind an ALB).",
     )
-    max_content_length: int = Field(
-        MIB, ge=1, description="Largest request body in bytes; larger ones get 413."
-    )
-    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
-        (),
-        description="Comma-separated origins (scheme://host[:port]) CORS allows; none if unset.",
-    )
-    build_version: str = Field("dev", description="Version reported by the api_build_info metric.")
-    build_commit: str = Field(
-        "unknown", description="Commit reported by the api_build_info metric."
-    )
-
-    @field_validator("cors_origins", mode="before")
-    @classmethod
-    def _split_origins(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
-        return value
-
-    @field_validator("cors_origins")
-    @classmethod
-    def _exact_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
-        # An allow-list of exact origins: no wildcard, no path, nothing a regex would widen.
-        for origin in origins:
-            if not _ORIGIN.match(origin):
-                raise ValueError("each origin must look like https://app.example.com[:port]")
-        return origins
-
     # All interfaces: in a container, the load balancer connects from outside the task.
     host: str = Field(
         "0.0.0.0",  # noqa: S104  # nosec B104

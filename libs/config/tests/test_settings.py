@@ -10,7 +10,15 @@ POSTGRES_URL = "postgresql://app@db.internal/app"
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
-    for name in ("APP_ENV", "DEBUG", "LOG_LEVEL", "DATABASE_URL", "SECRET_KEY", "DB_HOST"):
+    for name in (
+        "APP_ENV",
+        "DEBUG",
+        "LOG_LEVEL",
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "DB_HOST",
+        "CORS_ORIGINS",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env file
 
@@ -131,3 +139,20 @@ def test_production_accepts_a_database_from_parts(monkeypatch):
 def test_database_url_is_not_in_the_repr(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://api:hunter2@db/items")
     assert "hunter2" not in repr(load_settings(ServiceSettings))
+
+
+def test_cors_origins_are_a_comma_separated_list_of_origins(monkeypatch):
+    monkeypatch.setenv("CORS_ORIGINS", "https://app.example.com, https://admin.example.com:8443,")
+    assert load_settings(ServiceSettings).cors_origins == (
+        "https://app.example.com",
+        "https://admin.example.com:8443",
+    )
+    monkeypatch.delenv("CORS_ORIGINS")
+    assert load_settings(ServiceSettings).cors_origins == ()
+
+
+@pytest.mark.parametrize("origins", ["*", "https://app.example.com/path", "app.example.com"])
+def test_cors_origins_must_be_exact_origins(monkeypatch, origins):
+    monkeypatch.setenv("CORS_ORIGINS", origins)
+    with pytest.raises(ConfigError, match="CORS_ORIGINS: each origin must look like"):
+        load_settings(ServiceSettings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from services.api.text import Text
+from libs.web.text import Text
 
 
 class CredentialsSchema(Schema):

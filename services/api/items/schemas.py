@@ -9,13 +9,13 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from libs.web.text import Text
 from services.api.items.models import (
     DESCRIPTION_MAX_LENGTH,
     NAME_MAX_LENGTH,
     PRICE_PRECISION,
     PRICE_SCALE,
 )
-from services.api.text import Text
 
 SORT_KEYS = ("name", "-name", "created_at", "-created_at")
 PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")

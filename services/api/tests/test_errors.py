@@ -8,10 +8,11 @@ from http import HTTPStatus
 import pytest
 from sqlalchemy import select
 
+from libs.testing.problems import assert_problem
 from services.api.app import create_app
 from services.api.items.models import Item
 from services.api.tests.factories import ItemFactory, bearer_for, make_settings
-from services.api.tests.probes import SECRET_DETAIL, assert_problem
+from services.api.tests.probes import SECRET_DETAIL
 
 URL = "/api/v1/items"
 VALID = {"name": "Lamp", "price": "19.90"}
@@ -104,24 +105,6 @@ def test_json_with_a_charset_is_accepted(auth_client):
         URL, data='{"name": "Lamp", "price": "1"}', content_type="application/json; charset=utf-8"
     )
     assert response.status_code == 201
-
-
-@pytest.mark.parametrize("status", [401, 403, 409, 412, 428, 429])
-def test_aborts_from_other_layers_keep_their_message_and_headers(probe_client, status):
-    response = probe_client.get(f"/probe/abort/{status}")
-    body = assert_problem(response, status)
-    assert body["detail"] == f"probe {status}"
-    if status == 401:
-        assert response.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
-    if status == 429:
-        assert response.headers["Retry-After"] == "30"
-
-
-def test_not_modified_stays_an_empty_304(probe_client):
-    response = probe_client.get("/probe/not-modified")
-    assert response.status_code == 304
-    assert response.data == b""
-    assert response.mimetype != "application/problem+json"
 
 
 def test_flask_limiter_429_is_a_problem_with_retry_after(probe_client):

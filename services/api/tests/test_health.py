@@ -3,11 +3,11 @@
 from flask_migrate import downgrade
 
 from libs.testing.postgres import postgres_database
+from libs.testing.problems import assert_problem
 from services.api.app import create_app
 from services.api.database import MIGRATIONS_DIR, migration_heads, upgrade_to_head
 from services.api.extensions import db
 from services.api.tests.factories import make_settings
-from services.api.tests.probes import assert_problem
 
 
 def test_health_is_ok(client):

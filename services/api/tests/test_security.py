@@ -1,11 +1,9 @@
 """Security headers, CORS from the allow-list only, and the production start-up refusals."""
 
 import pytest
-from pydantic import ValidationError
 
 from libs.config import ConfigError
 from services.api.app import create_app
-from services.api.settings import ApiSettings
 from services.api.tests.factories import make_settings
 
 URL = "/api/v1/items"
@@ -24,10 +22,6 @@ def test_every_response_has_the_security_headers(auth_client, path):
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "no-referrer"
     assert headers["Cache-Control"] == "no-store"
-
-
-def test_a_response_with_an_etag_may_be_kept_but_is_revalidated(probe_client):
-    assert probe_client.get("/probe/etag").headers["Cache-Control"] == "private, no-cache"
 
 
 def test_no_cors_by_default(client):
@@ -58,12 +52,6 @@ def test_cors_ignores_an_unlisted_origin(cors_client):
         assert "Access-Control-Allow-Origin" not in response.headers
         response = cors_client.get(URL, headers={"Origin": origin})
         assert "Access-Control-Allow-Origin" not in response.headers
-
-
-@pytest.mark.parametrize("origins", ["*", "https://app.example.com/path", "app.example.com"])
-def test_cors_origins_must_be_exact_origins(origins):
-    with pytest.raises(ValidationError, match="cors_origins"):
-        ApiSettings(cors_origins=origins)
 
 
 GOOD_SECRET = "s" * 40

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.api.text import Text, storable
+from libs.web.text import Text, storable
 from services.api.users.models import EMAIL_MAX_LENGTH
 
 PASSWORD_MIN_LENGTH = 12

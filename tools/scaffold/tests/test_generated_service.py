@@ -13,7 +13,8 @@ from pathlib import Path
 
 SERVICE, RESOURCE = "stock_levels", "warehouse_entry"
 NEW_TESTS = (
-    "test_gunicorn_config.py", "test_health.py", "test_migrations.py", "test_warehouse_entries.py"
+    "test_app.py", "test_gunicorn_config.py", "test_health.py", "test_migrations.py",
+    "test_warehouse_entries.py",
 )  # fmt: skip
 REPO_ENV = "SCAFFOLD_REPO_ROOT"
 # Set for the nested Pants run: if this test were ever selected there, it would recurse.

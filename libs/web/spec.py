@@ -10,7 +10,7 @@ from apispec import BasePlugin
 from flask_smorest import Api
 from marshmallow import Schema, fields
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from libs.web.problems import PROBLEM_CONTENT_TYPE
 
 # Errors every operation can answer; the rest depend on what the operation takes.
 _ANY_OPERATION = (HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.SERVICE_UNAVAILABLE)
@@ -78,7 +78,7 @@ def _is_error(code: int | str) -> bool:
 class ProblemApi(Api):
     """flask-smorest's Api, documenting errors as problem documents.
 
-    Errors are rendered by `services.api.errors`, so the Api registers no handler of its own.
+    Errors are rendered by `libs.web.errors`, so the Api registers no handler of its own.
     """
 
     ERROR_SCHEMA = ProblemSchema
@@ -89,7 +89,7 @@ class ProblemApi(Api):
         super()._init_spec(extra_plugins=plugins, **options)
 
     def _register_error_handlers(self) -> None:
-        """Leave error handling to `services.api.errors.register_errorhandlers`."""
+        """Leave error handling to `libs.web.errors.register_errorhandlers`."""
 
     def _register_responses(self) -> None:
         """Register smorest's responses per status, with errors as application/problem+json."""

@@ -1,4 +1,4 @@
-"""Refuse request bodies the API cannot take: too large (413) or of an undocumented type (415).
+"""Refuse request bodies a service cannot take: too large (413) or of an undocumented type (415).
 
 The OpenAPI spec is the contract: an operation with a request body accepts the content types
 its spec declares (any `+json` type where it declares application/json), and nothing else.
@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable
 from typing import NoReturn
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_smorest import Api
 from flask_smorest.spec.plugins import FlaskPlugin
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
@@ -54,8 +54,7 @@ def _too_large(limit: int) -> NoReturn:
     raise RequestEntityTooLarge(f"The request body is larger than the limit of {limit} bytes.")
 
 
-def _check_size() -> None:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
+def _check_size(limit: int) -> None:
     if request.content_length is not None:
         if request.content_length > limit:
             _too_large(limit)
@@ -81,10 +80,12 @@ def _buffer_unsized_body(limit: int) -> None:
     request.environ["wsgi.input"] = io.BytesIO(bytes(body))
 
 
-def _content_type_check(api: Api) -> Callable[[], None]:
+def body_check(api: Api, limit: int) -> Callable[[], None]:
+    """A before-request hook: 413 past `limit` bytes, 415 for a type `api` does not declare."""
     cache: list[BodyTypes] = []
 
     def check() -> None:
+        _check_size(limit)
         rule = request.url_rule
         if rule is None:
             return
@@ -103,5 +104,4 @@ def _content_type_check(api: Api) -> Callable[[], None]:
 def init_request_body_rules(app: Flask, api: Api, max_content_length: int) -> None:
     """Limit bodies of `app` to `max_content_length` bytes and to the types `api` documents."""
     app.config["MAX_CONTENT_LENGTH"] = max_content_length
-    app.before_request(_check_size)
-    app.before_request(_content_type_check(api))
+    app.before_request(body_check(api, max_content_length))

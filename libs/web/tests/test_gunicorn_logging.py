@@ -9,7 +9,7 @@ import pytest
 from gunicorn.config import Config
 
 from libs.logging import configure_logging
-from services.api.gunicorn_logging import JsonLogger
+from libs.web.gunicorn_logging import JsonLogger
 
 
 class Response:

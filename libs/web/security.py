@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Flask, Response
 from flask_cors import CORS
 
-from services.api.request_context import REQUEST_ID_HEADER
+from libs.web.request_context import REQUEST_ID_HEADER
 
 # An API answer is data, never a page to render, frame or execute.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -14,22 +16,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
-# What a browser script on an allowed origin may send and read.
-CORS_REQUEST_HEADERS = [
-    "Authorization",
-    "Content-Type",
-    "If-Match",
-    "If-None-Match",
-    REQUEST_ID_HEADER,
-]
-CORS_EXPOSED_HEADERS = [
-    "ETag",
-    "Link",
-    "Location",
-    "Retry-After",
-    "X-Pagination",
-    REQUEST_ID_HEADER,
-]
+# What a browser script on an allowed origin may send and read, unless the service says more.
+CORS_REQUEST_HEADERS = ("Content-Type", REQUEST_ID_HEADER)
+CORS_EXPOSED_HEADERS = ("Location", REQUEST_ID_HEADER)
 
 
 def _secure(response: Response) -> Response:
@@ -44,14 +33,24 @@ def _secure(response: Response) -> Response:
     return response
 
 
-def init_security(app: Flask, cors_origins: tuple[str, ...]) -> None:
-    """Add the security headers to every response; allow CORS from `cors_origins` only."""
+def init_security(
+    app: Flask,
+    cors_origins: Sequence[str],
+    *,
+    request_headers: Sequence[str] = CORS_REQUEST_HEADERS,
+    exposed_headers: Sequence[str] = CORS_EXPOSED_HEADERS,
+    cors_paths: str = r"/api/*",
+) -> None:
+    """Add the security headers to every response; allow CORS from `cors_origins` only.
+
+    Allowed origins may call `cors_paths`, send `request_headers` and read `exposed_headers`.
+    """
     app.after_request(_secure)
     if cors_origins:
         CORS(
             app,
-            resources={r"/api/*": {"origins": list(cors_origins)}},
-            allow_headers=CORS_REQUEST_HEADERS,
-            expose_headers=CORS_EXPOSED_HEADERS,
+            resources={cors_paths: {"origins": list(cors_origins)}},
+            allow_headers=list(request_headers),
+            expose_headers=list(exposed_headers),
             max_age=600,
         )

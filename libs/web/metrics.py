@@ -1,5 +1,8 @@
 """Prometheus metrics at /metrics: requests, latency, database pool use and build info.
 
+The build info metric is named after the service (`api_build_info`); the others are the same
+in every service, so one dashboard serves them all.
+
 Under gunicorn with several workers, set PROMETHEUS_MULTIPROC_DIR in the environment before
 the server starts, call `reset_multiprocess_dir` from gunicorn's `on_starting` hook and
 `mark_worker_dead` from its `child_exit` hook: every scrape then sums the files all workers
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import os
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +32,7 @@ from prometheus_client import (
 )
 from sqlalchemy import Engine, event
 
-from services.api.extensions import db
-from services.api.request_context import elapsed_seconds, route_template
-from services.api.settings import ApiSettings
+from libs.web.request_context import elapsed_seconds, route_template
 
 MULTIPROC_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 EXTENSION_KEY = "metrics"
@@ -73,8 +75,11 @@ def mark_worker_dead(worker: Any) -> None:
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
-def create_metrics(settings: ApiSettings) -> Metrics:
-    """Metrics in a registry of their own, or in the shared files in multiprocess mode."""
+def create_metrics(service: str, version: str, commit: str) -> Metrics:
+    """Metrics in a registry of their own, or in the shared files in multiprocess mode.
+
+    The build info gauge is `<service>_build_info{version,commit,python}`.
+    """
     # A registry per app, so that several apps in one process (tests) do not collide.
     registry = None if multiprocess_enabled() else CollectorRegistry()
     if registry is None:
@@ -94,13 +99,13 @@ def create_metrics(settings: ApiSettings) -> Metrics:
         registry=registry,
     )
     build = Gauge(
-        "api_build_info",
+        f"{service}_build_info",
         "The running build; always 1.",
         ("version", "commit", "python"),
         registry=registry,
         multiprocess_mode="max",
     )
-    build.labels(settings.build_version, settings.build_commit, platform.python_version()).set(1)
+    build.labels(version, commit, platform.python_version()).set(1)
     if registry is not None:
         ProcessCollector(registry=registry)
         PlatformCollector(registry=registry)
@@ -129,12 +134,16 @@ def track_pool(engine: Engine, gauge: Gauge) -> None:
     event.listen(engine, "checkin", on_checkin)
 
 
-def _record(response: Response) -> Response:
-    metrics: Metrics = current_app.extensions[EXTENSION_KEY]
-    labels = (request.method, route_template(), str(response.status_code))
-    metrics.requests.labels(*labels).inc()
-    metrics.latency.labels(*labels).observe(elapsed_seconds())
-    return response
+def recorder(metrics: Metrics) -> Callable[[Response], Response]:
+    """An after-request hook counting each response in `metrics` and observing its latency."""
+
+    def record(response: Response) -> Response:
+        labels = (request.method, route_template(), str(response.status_code))
+        metrics.requests.labels(*labels).inc()
+        metrics.latency.labels(*labels).observe(elapsed_seconds())
+        return response
+
+    return record
 
 
 @blp.get("/metrics")
@@ -147,11 +156,16 @@ def scrape() -> Response:
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
 
-def init_metrics(app: Flask, settings: ApiSettings) -> None:
-    """Create `app`'s metrics, count its responses and serve them at /metrics."""
-    metrics = create_metrics(settings)
+def init_metrics(
+    app: Flask, *, service: str, version: str, commit: str, engine: Engine | None = None
+) -> None:
+    """Create `app`'s metrics, count its responses and serve them at /metrics.
+
+    `version` and `commit` label `<service>_build_info`; the pool gauge follows `engine`'s pool.
+    """
+    metrics = create_metrics(service, version, commit)
     app.extensions[EXTENSION_KEY] = metrics
-    with app.app_context():
-        track_pool(db.engine, metrics.pool_in_use)
-    app.after_request(_record)
+    if engine is not None:
+        track_pool(engine, metrics.pool_in_use)
+    app.after_request(recorder(metrics))
     app.register_blueprint(blp)

@@ -1,7 +1,9 @@
 """Per-request id and timing: the X-Request-ID header and libs/logging's request id.
 
 Kept in the WSGI environ, which belongs to one request, rather than in `flask.g`, which
-belongs to an app context that a test client may share between requests.
+belongs to an app context that a test client may share between requests. An authentication
+layer may put the caller's id in `flask.g.user_id` (the access log reports it); it is cleared
+when each request starts.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # Long enough for UUIDs and trace ids, short and plain enough to be safe in logs and headers.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 UNMATCHED_ROUTE = "<unmatched>"
-_ID_KEY = "services.api.request_id"
-_STARTED_KEY = "services.api.started"
-_CONTEXT_KEY = "services.api.log_context"
+_ID_KEY = "libs.web.request_id"
+_STARTED_KEY = "libs.web.started"
+_CONTEXT_KEY = "libs.web.log_context"
 
 
 def incoming_request_id(value: str | None) -> str:
