@@ -52,11 +52,11 @@ class Items(MethodView):
     @blp.etag
     @blp.arguments(ItemSchema)
     @blp.response(201, ItemSchema, headers={"Location": {"schema": {"type": "string"}}})
-    def post(self, data: dict[str, Any]) -> tuple[Item, dict[str, str]]:
+    def post(self, data: dict[str, Any]) -> tuple[RowMapping, dict[str, str]]:
         """Create an item"""
         item = service.create(current_user_id(), data)
         blp.set_etag(etag_data(item))
-        return item, {"Location": url_for("items.ItemById", item_id=item.id)}
+        return item, {"Location": url_for("items.ItemById", item_id=item["id"])}
 
 
 @blp.route("/<int:item_id>")
