@@ -94,13 +94,14 @@ DUMPED_FIELDS = {"id", "name", "description", "price", "created_at", "updated_at
 
 
 def dump_item(item: Any) -> dict[str, Any]:
-    """An item (ORM object or row mapping) as ItemSchema's fields serialize it."""
-    get = item.__getitem__ if isinstance(item, Mapping) else item.__getattribute__
-    price, created_at, updated_at = get("price"), get("created_at"), get("updated_at")
+    """An item (row mapping or ORM object) as ItemSchema's fields serialize it."""
+    if not isinstance(item, Mapping):
+        item = {name: getattr(item, name) for name in DUMPED_FIELDS}
+    price, created_at, updated_at = item["price"], item["created_at"], item["updated_at"]
     return {
-        "id": get("id"),
-        "name": get("name"),
-        "description": get("description"),
+        "id": item["id"],
+        "name": item["name"],
+        "description": item["description"],
         "price": None if price is None else format(Decimal(price), "f"),
         "created_at": None if created_at is None else created_at.isoformat(),
         "updated_at": None if updated_at is None else updated_at.isoformat(),
