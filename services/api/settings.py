@@ -65,10 +65,12 @@ class ApiSettings(ServiceSettings):
         "0.0.0.0",  # noqa: S104  # nosec B104
         description="Address the image's gunicorn binds (serve.py always binds 127.0.0.1).",
     )
-    # Defaults from the benchmark's sweep (README "Performance"), on 2 vCPUs: 2 workers x 4
-    # threads served the most authenticated reads per vCPU (350 req/s; 1x4 209, 2x8 243, 3x4
-    # 177). One worker per vCPU keeps both busy; 4 threads cover the database waits, while
-    # more threads only add GIL contention; more workers than vCPUs only add context switches.
+    # Defaults from the benchmark's sweeps (README "Performance"), on 2 vCPUs. On an idle
+    # machine 2 workers x 4 threads served the most authenticated reads per vCPU (350 req/s;
+    # 1x4 209, 2x8 243, 3x4 177): one worker per vCPU keeps both busy, 4 threads cover the
+    # database waits, more threads mostly add GIL contention and more workers than vCPUs only
+    # context switches. 2x8 came out ahead only on a machine loaded by other jobs, at the same
+    # CPU per request (a bigger share of the contended CPUs), and needs twice the connections.
     web_concurrency: int = Field(2, ge=1, le=32, description="Gunicorn worker processes.")
     worker_class: Literal["gthread", "sync"] = Field(
         "gthread", description="Gunicorn worker class: gthread (threads per worker) or sync."
