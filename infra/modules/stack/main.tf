@@ -143,3 +143,9 @@ module "github_oidc" {
   state_key              = var.state_key
   tags                   = var.tags
 }
+
+locals {
+  # Not one(module.github_oidc[*].role_name): a splat depends on every output of the module, so
+  # services beside the first would wait for it and its database before they could start.
+  deploy_role_name = length(var.github_subjects) > 0 ? module.github_oidc[0].role_name : null
+}

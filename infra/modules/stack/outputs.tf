@@ -105,7 +105,7 @@ output "platform" {
     url                         = module.alb.url
     kms_key_arn                 = module.kms.key_arn
     alarm_topic_arn             = var.alarm_topic_arn
-    deploy_role_name            = one(module.github_oidc[*].role_name)
+    deploy_role_name            = local.deploy_role_name
     log_retention_days          = var.log_retention_days
     db_multi_az                 = var.db_multi_az
     db_deletion_protection      = var.db_deletion_protection
