@@ -23,11 +23,6 @@ output "cluster_name" {
   value       = module.cluster.name
 }
 
-output "cluster_arn" {
-  description = "ARN of the ECS cluster."
-  value       = module.cluster.arn
-}
-
 output "service_name" {
   description = "ECS service."
   value       = module.service.service_name
