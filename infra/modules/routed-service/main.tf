@@ -1,11 +1,13 @@
 # A service beside the environment's first one: on its cluster, behind its load balancer for
 # some paths, with its own image repository, database, tasks, secrets, alarms and deploy rights.
+# Two inputs rather than one: the database and the tasks' security group need only the
+# foundation, so they start while the load balancer (the platform) is still being created.
 module "ecr" {
   source = "../ecr"
 
   name         = var.name
-  kms_key_arn  = var.platform.kms_key_arn
-  force_delete = var.platform.ecr_force_delete
+  kms_key_arn  = var.foundation.kms_key_arn
+  force_delete = var.foundation.ecr_force_delete
   tags         = var.tags
 }
 
@@ -13,7 +15,7 @@ module "route" {
   source = "../alb-route"
 
   name          = var.name
-  vpc_id        = var.platform.vpc_id
+  vpc_id        = var.foundation.vpc_id
   listener_arn  = var.platform.listener_arn
   priority      = var.listener_priority
   path_patterns = var.path_patterns
@@ -26,19 +28,19 @@ module "database" {
   source = "../database"
 
   name                     = var.name
-  vpc_id                   = var.platform.vpc_id
-  subnet_ids               = var.platform.private_subnet_ids
+  vpc_id                   = var.foundation.vpc_id
+  subnet_ids               = var.foundation.private_subnet_ids
   client_security_group_id = module.service.security_group_id
-  kms_key_arn              = var.platform.kms_key_arn
+  kms_key_arn              = var.foundation.kms_key_arn
   engine_version           = var.db_engine_version
   parameter_group_family   = var.db_parameter_group_family
   instance_class           = var.db_instance_class
   allocated_storage        = var.db_allocated_storage
   max_allocated_storage    = var.db_max_allocated_storage
-  multi_az                 = var.platform.db_multi_az
-  deletion_protection      = var.platform.db_deletion_protection
-  backup_retention_days    = var.platform.db_backup_retention_days
-  log_retention_days       = var.platform.log_retention_days
+  multi_az                 = var.foundation.db_multi_az
+  deletion_protection      = var.foundation.db_deletion_protection
+  backup_retention_days    = var.foundation.db_backup_retention_days
+  log_retention_days       = var.foundation.log_retention_days
   tags                     = var.tags
 }
 
@@ -47,8 +49,8 @@ module "service" {
 
   name                        = var.name
   cluster                     = var.platform.cluster
-  vpc_id                      = var.platform.vpc_id
-  subnet_ids                  = var.platform.private_subnet_ids
+  vpc_id                      = var.foundation.vpc_id
+  subnet_ids                  = var.foundation.private_subnet_ids
   image                       = "${module.ecr.repository_url}:${var.image_tag}"
   app_command                 = var.app_command
   migration_command           = var.migration_command
@@ -61,9 +63,9 @@ module "service" {
   alb_arn_suffix              = var.platform.alb_arn_suffix
   target_group_arn_suffix     = module.route.target_group_arn_suffix
   ecr_repository_arn          = module.ecr.repository_arn
-  kms_key_arn                 = var.platform.kms_key_arn
-  log_retention_days          = var.platform.log_retention_days
-  secret_recovery_window_days = var.platform.secret_recovery_window_days
+  kms_key_arn                 = var.foundation.kms_key_arn
+  log_retention_days          = var.foundation.log_retention_days
+  secret_recovery_window_days = var.foundation.secret_recovery_window_days
   min_capacity                = var.min_capacity
   max_capacity                = var.max_capacity
   tags                        = var.tags

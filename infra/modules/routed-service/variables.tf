@@ -8,26 +8,31 @@ variable "name" {
   }
 }
 
-variable "platform" {
-  description = "What the environment shares with the service: the platform output of modules/stack."
+variable "foundation" {
+  description = "The environment's network, key and policy: the foundation output of modules/stack."
   type = object({
-    name                        = string
     vpc_id                      = string
     private_subnet_ids          = list(string)
-    cluster                     = object({ name = string, arn = string })
-    listener_arn                = string
-    alb_security_group_id       = string
-    alb_arn_suffix              = string
-    url                         = string
     kms_key_arn                 = string
-    alarm_topic_arn             = string
-    deploy_role_name            = string
     log_retention_days          = number
     db_multi_az                 = bool
     db_deletion_protection      = bool
     db_backup_retention_days    = number
     ecr_force_delete            = bool
     secret_recovery_window_days = number
+  })
+}
+
+variable "platform" {
+  description = "The environment's shared cluster, load balancer, alarm topic and deploy role: the platform output of modules/stack."
+  type = object({
+    cluster               = object({ name = string, arn = string })
+    listener_arn          = string
+    alb_security_group_id = string
+    alb_arn_suffix        = string
+    url                   = string
+    alarm_topic_arn       = string
+    deploy_role_name      = string
   })
 }
 

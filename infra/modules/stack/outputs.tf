@@ -87,25 +87,30 @@ output "alarm_names" {
   value       = module.alarms.alarm_names
 }
 
-output "platform" {
-  description = "What a service scaffolded beside the first one shares with it (the platform input of modules/routed-service): network, cluster, load balancer, key, alarm topic, deploy role and the environment's policy."
+output "foundation" {
+  description = "What a service scaffolded beside the first one needs before the load balancer exists (the foundation input of modules/routed-service): network, key and the environment's policy."
   value = {
-    name                        = var.name
     vpc_id                      = module.network.vpc_id
     private_subnet_ids          = module.network.private_subnet_ids
-    cluster                     = { name = module.cluster.name, arn = module.cluster.arn }
-    listener_arn                = module.alb.listener_arn
-    alb_security_group_id       = module.alb.security_group_id
-    alb_arn_suffix              = module.alb.arn_suffix
-    url                         = module.alb.url
     kms_key_arn                 = module.kms.key_arn
-    alarm_topic_arn             = var.alarm_topic_arn
-    deploy_role_name            = local.deploy_role_name
     log_retention_days          = var.log_retention_days
     db_multi_az                 = var.db_multi_az
     db_deletion_protection      = var.db_deletion_protection
     db_backup_retention_days    = var.db_backup_retention_days
     ecr_force_delete            = var.ecr_force_delete
     secret_recovery_window_days = var.secret_recovery_window_days
+  }
+}
+
+output "platform" {
+  description = "What a service scaffolded beside the first one shares with it (the platform input of modules/routed-service): cluster, load balancer, alarm topic and deploy role."
+  value = {
+    cluster               = { name = module.cluster.name, arn = module.cluster.arn }
+    listener_arn          = module.alb.listener_arn
+    alb_security_group_id = module.alb.security_group_id
+    alb_arn_suffix        = module.alb.arn_suffix
+    url                   = module.alb.url
+    alarm_topic_arn       = var.alarm_topic_arn
+    deploy_role_name      = local.deploy_role_name
   }
 }

@@ -11,24 +11,25 @@ variables {
   listener_priority = 4242
   image_tag         = "v1"
   migration_command = ["python", "-m", "services.orders.manage", "db", "upgrade"]
-  platform = {
-    name                        = "api-test"
+  foundation = {
     vpc_id                      = "vpc-0123456789abcdef0"
     private_subnet_ids          = ["subnet-0a", "subnet-0b"]
-    cluster                     = { name = "api-test", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/api-test" }
-    listener_arn                = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/api-test/0123456789abcdef/443"
-    alb_security_group_id       = "sg-0alb"
-    alb_arn_suffix              = "app/api-test/0123456789abcdef"
-    url                         = "https://api-test-123.eu-west-1.elb.amazonaws.com"
     kms_key_arn                 = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
-    alarm_topic_arn             = null
-    deploy_role_name            = null
     log_retention_days          = 30
     db_multi_az                 = true
     db_deletion_protection      = true
     db_backup_retention_days    = 14
     ecr_force_delete            = false
     secret_recovery_window_days = 30
+  }
+  platform = {
+    cluster               = { name = "api-test", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/api-test" }
+    listener_arn          = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/api-test/0123456789abcdef/443"
+    alb_security_group_id = "sg-0alb"
+    alb_arn_suffix        = "app/api-test/0123456789abcdef"
+    url                   = "https://api-test-123.eu-west-1.elb.amazonaws.com"
+    alarm_topic_arn       = null
+    deploy_role_name      = null
   }
 }
 
