@@ -13,10 +13,11 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn
 
-from flask import Flask, Request
+from flask import Flask
 from flask_smorest import Api
 from flask_smorest.spec.plugins import FlaskPlugin
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.wsgi import get_content_length
 
 from libs.web.request_context import current_request
 
@@ -56,13 +57,12 @@ def _too_large(limit: int) -> NoReturn:
     raise RequestEntityTooLarge(f"The request body is larger than the limit of {limit} bytes.")
 
 
-def _check_size(req: Request, limit: int) -> None:
-    length = req.content_length
+def _check_size(environ: WSGIEnvironment, length: int | None, limit: int) -> None:
     if length is not None:
         if length > limit:
             _too_large(limit)
-    elif _is_chunked(req.environ) and req.environ.get("wsgi.input_terminated"):
-        _buffer_unsized_body(req.environ, limit)
+    elif _is_chunked(environ) and environ.get("wsgi.input_terminated"):
+        _buffer_unsized_body(environ, limit)
 
 
 def _buffer_unsized_body(environ: WSGIEnvironment, limit: int) -> None:
@@ -96,13 +96,15 @@ def body_check(api: Api, limit: int) -> Callable[[], None]:
 
     def check() -> None:
         req = current_request()
-        _check_size(req, limit)
+        # Request.content_length reads EnvironHeaders, which raise (and catch) on each miss.
+        length = get_content_length(req.environ)
+        _check_size(req.environ, length, limit)
         rule = req.url_rule
         body = body_of(rule.rule, req.method) if rule is not None else None
         if body is None:
             return
         types, required = body
-        has_body = bool(req.content_length) or _is_chunked(req.environ)
+        has_body = bool(length) or _is_chunked(req.environ)
         if (required or has_body) and not accepts(types, req.mimetype):
             raise UnsupportedMediaType(f"The request body must be {' or '.join(sorted(types))}.")
 
