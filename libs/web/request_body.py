@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NoReturn
+from typing import Any, NoReturn
 
 from flask import Flask
 from flask_smorest import Api
@@ -20,9 +20,6 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.wsgi import get_content_length
 
 from libs.web.request_context import current_request
-
-if TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIEnvironment
 
 JSON = "application/json"
 _HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -49,7 +46,7 @@ def accepts(types: frozenset[str], mimetype: str) -> bool:
     return mimetype in types or (JSON in types and is_json)
 
 
-def _is_chunked(environ: WSGIEnvironment) -> bool:
+def _is_chunked(environ: dict[str, Any]) -> bool:
     return "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
 
 
@@ -57,7 +54,7 @@ def _too_large(limit: int) -> NoReturn:
     raise RequestEntityTooLarge(f"The request body is larger than the limit of {limit} bytes.")
 
 
-def _check_size(environ: WSGIEnvironment, length: int | None, limit: int) -> None:
+def _check_size(environ: dict[str, Any], length: int | None, limit: int) -> None:
     if length is not None:
         if length > limit:
             _too_large(limit)
@@ -65,7 +62,7 @@ def _check_size(environ: WSGIEnvironment, length: int | None, limit: int) -> Non
         _buffer_unsized_body(environ, limit)
 
 
-def _buffer_unsized_body(environ: WSGIEnvironment, limit: int) -> None:
+def _buffer_unsized_body(environ: dict[str, Any], limit: int) -> None:
     """Read a body without Content-Length up to the limit, and refuse it if it goes past.
 
     werkzeug would otherwise cut such a body at the limit without an error, and the

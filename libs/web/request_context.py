@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, Request, Response, g, has_request_context, request
 
 from libs.logging import reset_request_id, set_request_id
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.local import LocalProxy
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -47,7 +46,7 @@ def current_request() -> Request:
     return cast("LocalProxy[Request]", request)._get_current_object()
 
 
-def request_id(environ: WSGIEnvironment) -> str:
+def request_id(environ: dict[str, Any]) -> str:
     """The id of the request of `environ`, taken from its header or made on first use."""
     value: str | None = environ.get(_ID_KEY)
     if value is None:
@@ -68,7 +67,7 @@ def route_template(req: Request) -> str:
     return rule.rule if rule is not None else UNMATCHED_ROUTE
 
 
-def elapsed_seconds(environ: WSGIEnvironment) -> float:
+def elapsed_seconds(environ: dict[str, Any]) -> float:
     """Time since the request of `environ` started."""
     now = time.perf_counter()
     return now - float(environ.get(_STARTED_KEY, now))

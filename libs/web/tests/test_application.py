@@ -1,15 +1,16 @@
 """ServiceApp runs hooks and views as Flask does, remembering which ones are coroutines."""
 
+from dataclasses import dataclass
+
 import pytest
 from flask import Flask, g
 
 from libs.web.application import ServiceApp
 
 
+@dataclass
 class Unhashable:
-    """A callable hook that cannot be a dict key."""
-
-    __hash__ = None
+    """A callable hook that cannot be a dict key (a dataclass with __eq__ has no __hash__)."""
 
     def __call__(self):
         g.hooked = True
