@@ -144,15 +144,12 @@ def recorder(metrics: Metrics) -> Callable[[Response], Response]:
     def record(response: Response) -> Response:
         req = current_request()
         key = (req.method, route_template(req), response.status_code)
-        child = children.get(key)
-        if child is None:
+        if key not in children:
             labels = (key[0], key[1], str(key[2]))
-            child = children[key] = (
-                metrics.requests.labels(*labels),
-                metrics.latency.labels(*labels),
-            )
-        child[0].inc()
-        child[1].observe(elapsed_seconds(req.environ))
+            children[key] = (metrics.requests.labels(*labels), metrics.latency.labels(*labels))
+        count, latency = children[key]
+        count.inc()
+        latency.observe(elapsed_seconds(req.environ))
         return response
 
     return record

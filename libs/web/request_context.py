@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from werkzeug.local import LocalProxy
 
 REQUEST_ID_HEADER = "X-Request-ID"
-# The header as the WSGI server passes it: EnvironHeaders' key, without building them.
+# Where the WSGI server puts the header: read there, not through EnvironHeaders, which raise
+# (and catch) an exception for a missing header.
 _REQUEST_ID_ENVIRON = "HTTP_X_REQUEST_ID"
 # Long enough for UUIDs and trace ids, short and plain enough to be safe in logs and headers.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
