@@ -9,29 +9,44 @@ OUTPUT = """\
 ✓ libs/config/tests/test_settings.py succeeded in 0.90s (cached locally).
 ✓ libs/health/tests/test_registry.py succeeded in 0.69s (memoized).
 ✕ services/api/tests/test_items.py failed in 3.10s.
+✓ services/api/tests/test_auth.py and 19 other files succeeded in 25.31s.
+✓ tests/reliability/test_abuse.py:tests and 1 other file succeeded in 9.00s (cached locally).
 """
 
 
-def test_targets_that_ran_are_told_from_cached_ones():
-    assert count_tests(OUTPUT) == TestCounts(total=4, ran=2, cached=2, failed=1)
+def test_targets_that_ran_are_told_from_cached_ones_counting_every_file_of_a_batch():
+    assert count_tests(OUTPUT) == TestCounts(total=26, ran=22, cached=4, failed=1, processes=3)
 
 
 def test_no_summary_means_no_targets():
-    assert count_tests("12:00:00 [INFO] nothing to test") == TestCounts(0, 0, 0, 0)
+    assert count_tests("12:00:00 [INFO] nothing to test") == TestCounts(0, 0, 0, 0, 0)
 
 
-def test_ratios_are_warm_noop_over_cold_and_changed_over_warm_full():
-    counts = TestCounts(1, 1, 0, 0)
+def test_ratios_are_warm_noop_over_cold_and_the_median_of_changed_over_warm_full():
+    counts = TestCounts(1, 1, 0, 0, 1)
     steps = [
         Step(name, [], seconds, 0, counts)
         for name, seconds in [
             ("cold", 200),
             ("warm_noop", 20),
-            ("warm_full", 50),
-            ("changed_only", 10),
+            ("warm_full_1", 50),
+            ("changed_only_1", 10),
+            ("warm_full_2", 100),
+            ("changed_only_2", 40),
+            ("warm_full_3", 40),
+            ("changed_only_3", 10),
         ]
     ]
-    assert summary(steps) == {"warm_noop_over_cold": 0.1, "changed_only_over_warm_full": 0.2}
+    ratios = summary(steps)
+    assert ratios["warm_noop_over_cold"] == 0.1
+    assert ratios["changed_only_over_warm_full_per_pair"] == [0.2, 0.4, 0.25]
+    assert ratios["changed_only_over_warm_full"] == 0.25
+    assert ratios["met"] == {"warm_noop_over_cold": True, "changed_only_over_warm_full": True}
+    steps[-1] = Step("changed_only_3", [], 20, 0, counts)
+    assert summary(steps)["met"] == {
+        "warm_noop_over_cold": True,
+        "changed_only_over_warm_full": False,
+    }
 
 
 def test_recorded_commands_hold_no_paths_of_this_machine(tmp_path):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Usage: infra/scripts/deploy.sh <environment> <image-tag>
+# Usage: infra/scripts/deploy.sh [--service <name>] <environment> <image-tag>
 #
-# Rolls out the locally built image api:<image-tag> (LOCAL_IMAGE overrides the name):
+# Rolls out the locally built image api:<image-tag>, or <name>:<image-tag> for a service
+# scaffolded beside the API (LOCAL_IMAGE overrides the name):
 #   1. pushes it to the environment's ECR repository as <image-tag> (skipped when the tag is
 #      already there: tags are immutable, so the same tag is the same image);
 #   2. registers new revisions of the migration and app task definitions with that image,
@@ -12,26 +13,29 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || die "usage: $0 <environment> <image-tag>"
+service_option "$@"
+shift "$SERVICE_SHIFT"
+[ $# -eq 2 ] || die "usage: $0 [--service <name>] <environment> <image-tag>"
 environment=$1 tag=$2
 MIGRATION_TIMEOUT=${MIGRATION_TIMEOUT:-1800}
 require terraform aws jq
 
 load_outputs "$(env_dir "$environment")"
+select_service "$SERVICE"
 cluster=$OUT_cluster_name service=$OUT_service_name
 image="$OUT_ecr_repository_url:$tag"
 repository=${OUT_ecr_repository_url#*/}
 
 versions=$(aws secretsmanager describe-secret --secret-id "$OUT_signing_key_secret_arn" \
   --query 'length(keys(VersionIdsToStages || `{}`))' --output text)
-[ "$versions" != 0 ] || die "SECRET_KEY has no value yet: run infra/scripts/init-secrets.sh $environment"
+[ "$versions" != 0 ] || die "SECRET_KEY has no value yet: run infra/scripts/init-secrets.sh ${SERVICE:+--service $SERVICE }$environment"
 
 if aws ecr describe-images --repository-name "$repository" --image-ids "imageTag=$tag" >/dev/null 2>&1; then
   say "$image is already in ECR; not pushing"
 else
   cli=${CONTAINER_CLI:-$(command -v docker || command -v podman || true)}
   [ -n "$cli" ] || die "docker or podman is needed to push the image (or set CONTAINER_CLI)"
-  local_image=${LOCAL_IMAGE:-api:$tag}
+  local_image=${LOCAL_IMAGE:-${SERVICE:-api}:$tag}
   say "pushing $local_image as $image"
   aws ecr get-login-password | "$cli" login --username AWS --password-stdin "${OUT_ecr_repository_url%%/*}"
   "$cli" tag "$local_image" "$image"

@@ -37,6 +37,32 @@ load_outputs() {
   export AWS_REGION=$OUT_region AWS_DEFAULT_REGION=$OUT_region
 }
 
+# service_option <arguments>: SERVICE is the name after a leading --service (empty for the
+# environment's first service); SERVICE_SHIFT is how many arguments that took.
+service_option() {
+  SERVICE="" SERVICE_SHIFT=0
+  if [ "${1:-}" = --service ]; then
+    [ $# -ge 2 ] || die "--service needs a name"
+    [[ $2 =~ ^[a-z][a-z0-9_]*$ ]] || die "'$2' is not a service name (the directory under services/)"
+    SERVICE=$2 SERVICE_SHIFT=2
+  fi
+}
+
+# select_service <name>: with a name, points the OUT_ variables the scripts use at that service,
+# one scaffolded beside the first (its service_<name> output); without, keeps the first service.
+select_service() {
+  local name=$1 summary field
+  [ -n "$name" ] || return 0
+  summary="OUT_service_$name"
+  [ -n "${!summary:-}" ] ||
+    die "the environment has no service '$name' (no service_$name output): scaffold it, then terraform apply"
+  for field in service_name app_task_family migration_task_family ecr_repository_url \
+    network_configuration log_group_name signing_key_secret_arn; do
+    printf -v "OUT_$field" '%s' "$(jq -r --arg f "$field" '.[$f]' <<<"${!summary}")"
+  done
+  OUT_service_url=$(jq -r .url <<<"${!summary}")
+}
+
 # wait_stable <cluster> <service> <task definition arn>: the service runs that revision, or fail.
 wait_stable() {
   local cluster=$1 service=$2 expected=$3 primary

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Usage: infra/scripts/rollback.sh <environment> [task-definition-revision]
+# Usage: infra/scripts/rollback.sh [--service <name>] <environment> [task-definition-revision]
 #
-# Points the service back at an earlier revision of the app's task definition (by default the
-# one before the revision it runs now) and waits for a steady state. The database is not
-# rolled back: migrations must stay compatible with the previous release (expand, then contract).
+# Points the API's service (or with --service, that service) back at an earlier revision of
+# its app task definition (by default the one before the revision it runs now) and waits for a
+# steady state. The database is not rolled back: migrations must stay compatible with the
+# previous release (expand, then contract).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-[ $# -ge 1 ] && [ $# -le 2 ] || die "usage: $0 <environment> [task-definition-revision]"
+service_option "$@"
+shift "$SERVICE_SHIFT"
+[ $# -ge 1 ] && [ $# -le 2 ] || die "usage: $0 [--service <name>] <environment> [task-definition-revision]"
 environment=$1 revision=${2:-}
 [ -z "$revision" ] || [[ $revision =~ ^[0-9]+$ ]] || die "the revision is a number, got '$revision'"
 require terraform aws jq
 
 load_outputs "$(env_dir "$environment")"
+select_service "$SERVICE"
 cluster=$OUT_cluster_name service=$OUT_service_name family=$OUT_app_task_family
 
 current=$(aws ecs describe-services --cluster "$cluster" --services "$service" \

@@ -102,11 +102,10 @@ def write_cli_config(directory: Path) -> Path:
 
 
 def copy_infra(destination: Path) -> Path:
-    """Copy infra/ without working directories, so runs never touch the checkout."""
+    """Copy infra/ without working directories or pexes, so runs never touch the checkout."""
     target = destination / "infra"
-    shutil.copytree(
-        INFRA, target, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "__pycache__")
-    )
+    ignore = shutil.ignore_patterns(".terraform", "*.tfstate*", "__pycache__", "*.pex")
+    shutil.copytree(INFRA, target, ignore=ignore)
     return target
 
 

@@ -30,6 +30,26 @@ SERVICES = (
 )
 
 
+# moto gives every RDS instance the same DbiResourceId, and the AWS provider reads an instance
+# back by it, so a second instance (a scaffolded service's database) fails to apply. The server
+# runs with each instance's id derived from its identifier instead, as AWS's are unique.
+_SERVER = """
+import base64, hashlib, sys
+from moto.rds import models
+from moto.server import main
+
+create = models.DBInstance.__init__
+
+def unique_resource_id(self, *args, **kwargs):
+    create(self, *args, **kwargs)
+    digest = hashlib.sha1(self.db_instance_identifier.encode()).digest()
+    self.dbi_resource_id = "db-" + base64.b32encode(digest).decode()[:26]
+
+models.DBInstance.__init__ = unique_resource_id
+main(sys.argv[1:])
+"""
+
+
 def _wait_until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -50,7 +70,7 @@ def moto_server(log: Path) -> Iterator[str]:
     env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            [sys.executable, "-c", _SERVER, "-H", "127.0.0.1", "-p", str(port)],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tools.scaffold.cli import main as scaffold
 
-from infra.tests.harness import INFRA
+from infra.tests.harness import INFRA, copy_infra
 
 CHECKOV_PEX = INFRA / "checkov" / "checkov.pex"
 SKIPS = INFRA / "checkov" / "skips.txt"
@@ -49,9 +50,9 @@ def read_skips() -> list[Skip]:
     return skips
 
 
-def run_checkov(environment: str, scratch: Path) -> list[dict[str, Any]]:
-    """Failed checks of checkov on one environment root with its tfvars."""
-    root = INFRA / environment
+def run_checkov(environment: str, scratch: Path, infra: Path = INFRA) -> list[dict[str, Any]]:
+    """Checks checkov ran on one environment root with its tfvars, each marked passed or not."""
+    root = infra / environment
     var_files = [root / "terraform.tfvars"]
     if environment == "envs/production":
         # Production requires a certificate, which its tfvars leaves to the operator.
@@ -68,7 +69,7 @@ def run_checkov(environment: str, scratch: Path) -> list[dict[str, Any]]:
     ]
     for var_file in var_files:
         command += ["--var-file", str(var_file)]
-    command += ["--external-checks-dir", str(POLICIES), "--skip-download", "--quiet", "--compact"]
+    command += ["--external-checks-dir", str(POLICIES), "--skip-download", "--compact"]
     command += ["--output", "json"]
     result = subprocess.run(
         command,
@@ -85,7 +86,12 @@ def run_checkov(environment: str, scratch: Path) -> list[dict[str, Any]]:
     reports = report if isinstance(report, list) else [report]
     summary = reports[0]["summary"]
     assert summary["parsing_errors"] == 0 and summary["resource_count"] > 50, summary
-    return [check for r in reports for check in r["results"]["failed_checks"]]
+    return [
+        dict(check, passed=outcome == "passed_checks")
+        for r in reports
+        for outcome in ("passed_checks", "failed_checks")
+        for check in r["results"][outcome]
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -93,16 +99,34 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("checkov")
 
 
+def unexpected(checks: list[dict[str, Any]], environment: str) -> list[str]:
+    """Failed checks that skips.txt does not accept for the environment."""
+    skips = read_skips()
+    return [
+        f"{check['check_id']} {check['check_name']}: {check['resource']}"
+        for check in checks
+        if not check["passed"]
+        and not any(skip.covers(check["check_id"], environment) for skip in skips)
+    ]
+
+
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_checkov_finds_nothing_outside_the_skip_list(environment: str, scratch: Path) -> None:
     skips = read_skips()
-    failed = run_checkov(environment, scratch)
-    unexpected = [
-        f"{check['check_id']} {check['check_name']}: {check['resource']}"
-        for check in failed
-        if not any(skip.covers(check["check_id"], environment) for skip in skips)
-    ]
-    assert unexpected == [], "checkov findings:\n" + "\n".join(unexpected)
-    found = {check["check_id"] for check in failed}
+    checks = run_checkov(environment, scratch)
+    findings = unexpected(checks, environment)
+    assert findings == [], "checkov findings:\n" + "\n".join(findings)
+    found = {check["check_id"] for check in checks if not check["passed"]}
     stale = [s.check for s in skips if s.scope in ("*", environment) and s.check not in found]
     assert stale == [], f"skips.txt lists checks that no longer fail here; remove them: {stale}"
+
+
+def test_a_scaffolded_service_adds_no_finding(scratch: Path) -> None:
+    infra = copy_infra(scratch / "scaffolded")
+    # No services/ beside this infra/, so only the service's Terraform is written.
+    arguments = ["new-service", "orders", "--resource", "order", "--repo-root", str(infra.parent)]
+    assert scaffold(arguments) == 0
+    checks = run_checkov("envs/staging", scratch, infra)
+    assert any(check["resource"].startswith("module.orders.") for check in checks)
+    findings = unexpected(checks, "envs/staging")
+    assert findings == [], "checkov findings:\n" + "\n".join(findings)

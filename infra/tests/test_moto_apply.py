@@ -1,4 +1,5 @@
-"""Full tier: apply the staging environment against moto, check what exists, then destroy it."""
+"""Full tier: apply staging, with a service scaffolded beside the API, against moto; check what
+exists, then destroy it."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
 import pytest
+from tools.scaffold.cli import main as scaffold
 
 from infra.tests.harness import Terraform
 from infra.tests.moto_server import AUTOSCALING_OVERRIDE, moto_server, provider_override
 
 REGION = "eu-west-1"
 GITHUB_REPOSITORY = "acme/api"
+# Scaffolded into the copy of infra/ (no services/ there, so only its Terraform is written).
+SIBLING = "orders"
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +42,9 @@ def aws(moto: str) -> Any:
 def staging(terraform: Terraform, infra: Path, scratch: Path, moto: str) -> Iterator[Path]:
     """The staging root applied to moto; destroyed (and the destroy checked) afterwards."""
     root = infra / "envs" / "staging"
+    arguments = ["new-service", SIBLING, "--resource", "order", "--repo-root", str(infra.parent)]
+    assert scaffold(arguments) == 0
+    assert (root / f"service_{SIBLING}.tf").is_file()
     (root / "moto_override.tf").write_text(provider_override(moto, scratch / "staging.tfstate"))
     (infra / "modules" / "service" / "moto_override.tf").write_text(AUTOSCALING_OVERRIDE)
     variables = ("-var", f"github_repository={GITHUB_REPOSITORY}")
@@ -81,10 +88,15 @@ def test_outputs_name_what_a_deploy_needs(outputs: dict[str, Any]) -> None:
     assert outputs["region"] == REGION
 
 
+def _instance(aws: Any, identifier: str) -> dict[str, Any]:
+    (instance,) = aws("rds").describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"]
+    return dict(instance)
+
+
 def test_database_is_private_encrypted_with_managed_password(
     aws: Any, outputs: dict[str, Any]
 ) -> None:
-    (instance,) = aws("rds").describe_db_instances()["DBInstances"]
+    instance = _instance(aws, "api-staging")
     assert instance["PubliclyAccessible"] is False
     assert instance["StorageEncrypted"] is True
     assert instance["MasterUserSecret"]["SecretArn"].startswith("arn:aws:secretsmanager:")
@@ -99,7 +111,7 @@ def _ingress(aws: Any, group_id: str) -> list[dict[str, Any]]:
 def test_only_alb_reaches_tasks_and_only_tasks_reach_database(
     aws: Any, outputs: dict[str, Any]
 ) -> None:
-    (db_group,) = aws("rds").describe_db_instances()["DBInstances"][0]["VpcSecurityGroups"]
+    (db_group,) = _instance(aws, "api-staging")["VpcSecurityGroups"]
     service_group = json.loads(outputs["network_configuration"])["awsvpcConfiguration"]
     (service_group_id,) = service_group["securityGroups"]
 
@@ -193,3 +205,87 @@ def test_signing_key_is_set_once_outside_terraform(
     rotated = run_script(terraform, infra, moto, "init-secrets.sh", "staging", "--rotate")
     assert rotated.returncode == 0, rotated.stderr
     assert secrets.get_secret_value(SecretId=secret)["SecretString"] != value
+
+
+def test_scaffolded_service_shares_the_cluster_and_load_balancer(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    sibling = outputs[f"service_{SIBLING}"]
+    (service,) = aws("ecs").describe_services(
+        cluster=outputs["cluster_name"], services=[sibling["service_name"]]
+    )["services"]
+    assert service["clusterArn"] == sibling["cluster_arn"]
+    assert service["clusterArn"].endswith(f":cluster/{outputs['cluster_name']}")
+    (target_group,) = {entry["targetGroupArn"] for entry in service["loadBalancers"]}
+
+    elbv2 = aws("elbv2")
+    (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
+    (listener,) = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    rules = elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+    (rule,) = (r for r in rules if not r["IsDefault"])
+    assert rule["RuleArn"] == sibling["route"]["arn"]
+    assert int(rule["Priority"]) == sibling["route"]["priority"]
+    (condition,) = rule["Conditions"]
+    assert sorted(condition["PathPatternConfig"]["Values"]) == [
+        "/api/v1/orders",
+        "/api/v1/orders/*",
+    ]
+    assert [a["TargetGroupArn"] for a in rule["Actions"]] == [target_group]
+    (default,) = (r for r in rules if r["IsDefault"])
+    assert default["Actions"][0]["TargetGroupArn"] != target_group, "the API keeps the rest"
+
+
+def test_scaffolded_service_has_its_own_database_reachable_only_from_its_tasks(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    sibling = outputs[f"service_{SIBLING}"]
+    instance = _instance(aws, sibling["database"]["identifier"])
+    assert instance["DBInstanceIdentifier"] != outputs["database"]["identifier"]
+    assert instance["PubliclyAccessible"] is False and instance["StorageEncrypted"] is True
+    api_secret = _instance(aws, "api-staging")["MasterUserSecret"]["SecretArn"]
+    assert instance["MasterUserSecret"]["SecretArn"] != api_secret
+
+    (db_group,) = instance["VpcSecurityGroups"]
+    network = json.loads(sibling["network_configuration"])["awsvpcConfiguration"]
+    (task_group,) = network["securityGroups"]
+    (rule,) = _ingress(aws, db_group["VpcSecurityGroupId"])
+    assert [p["GroupId"] for p in rule["UserIdGroupPairs"]] == [task_group]
+
+
+def test_deploy_role_may_deploy_the_scaffolded_service_and_nothing_of_it_more(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    sibling = outputs[f"service_{SIBLING}"]
+    iam = aws("iam")
+    attached = iam.list_attached_role_policies(RoleName="api-staging-deploy")["AttachedPolicies"]
+    (policy,) = (p for p in attached if p["PolicyName"] == f"{sibling['service_name']}-deploy")
+    version = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]["DefaultVersionId"]
+    document = iam.get_policy_version(PolicyArn=policy["PolicyArn"], VersionId=version)
+    statements = {s["Sid"]: s for s in document["PolicyVersion"]["Document"]["Statement"]}
+    (service,) = aws("ecs").describe_services(
+        cluster=outputs["cluster_name"], services=[sibling["service_name"]]
+    )["services"]
+    assert statements["UpdateService"]["Resource"] == service["serviceArn"]
+    assert statements["PushImage"]["Resource"].endswith(f":repository/{sibling['service_name']}")
+    assert statements["CheckSigningKeyIsSet"]["Resource"] == sibling["signing_key_secret_arn"]
+
+
+def test_scaffolded_service_gets_its_own_signing_key_through_the_scripts(
+    terraform: Terraform, infra: Path, moto: str, aws: Any, outputs: dict[str, Any]
+) -> None:
+    secrets = aws("secretsmanager")
+    sibling = outputs[f"service_{SIBLING}"]
+    assert sibling["signing_key_secret_arn"] != outputs["signing_key_secret_arn"]
+
+    refused = run_script(terraform, infra, moto, "deploy.sh", "--service", SIBLING, "staging", "v1")
+    assert refused.returncode != 0
+    hint = f"run infra/scripts/init-secrets.sh --service {SIBLING} staging"
+    assert hint in refused.stderr, refused.stderr
+
+    created = run_script(terraform, infra, moto, "init-secrets.sh", "--service", SIBLING, "staging")
+    assert created.returncode == 0, created.stderr
+    value = secrets.get_secret_value(SecretId=sibling["signing_key_secret_arn"])["SecretString"]
+    assert len(value) == 64 and value not in created.stdout + created.stderr
+
+    unknown = run_script(terraform, infra, moto, "rollback.sh", "--service", "nope", "staging")
+    assert unknown.returncode != 0 and "no service 'nope'" in unknown.stderr, unknown.stderr

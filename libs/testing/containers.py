@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -23,6 +24,10 @@ DEBIAN_MIRROR = "http://deb.debian.org/debian"
 # Debian bookworm's python3 is CPython 3.11, the version the image is built for.
 BASE_PACKAGES = ("python3", "python3-venv")
 BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# What a kept buildah storage may grow to (a build of the API's image is about 0.35 GB on
+# overlay, and each code change adds a few MB) before a run starts it afresh.
+KEPT_STORAGE_BUDGET_BYTES = 2_000_000_000
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 
 
 class ContainerError(RuntimeError):
@@ -112,7 +117,7 @@ def _check(command: Sequence[str], timeout: float) -> str:
 
 @dataclass(frozen=True)
 class Buildah:
-    """buildah on a storage directory of its own, so runs neither share nor leak images."""
+    """buildah on the storage in `storage` (its root and run directories)."""
 
     storage: Path
     driver: str
@@ -157,6 +162,10 @@ class Buildah:
 
     def layer_sizes(self, image: str) -> list[tuple[str, int]]:
         """Each file system layer's digest and uncompressed size in bytes, base first."""
+        manifest = json.loads(self.inspect(image)["Manifest"])
+        if all(layer["mediaType"].endswith(".tar") for layer in manifest["layers"]):
+            # Built or imported here, so stored uncompressed: the manifest has the sizes.
+            return [(str(layer["digest"]), int(layer["size"])) for layer in manifest["layers"]]
         export = Path(tempfile.mkdtemp(prefix="export-", dir=self.storage))
         try:
             self("push", "--disable-compression", image, f"dir:{export}", timeout=600)
@@ -191,16 +200,62 @@ class Buildah:
         return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
 
 
+def base_image(buildah: Buildah, tarball: Path, repository: str) -> str:
+    """The image made from `tarball`, imported into `buildah`'s storage unless already there."""
+    stat = tarball.stat()
+    made_from = f"{tarball.name}:{stat.st_size}:{stat.st_mtime_ns}"
+    name = f"{repository}:{hashlib.sha256(made_from.encode()).hexdigest()[:12]}"
+    with (buildah.storage / "import.lock").open("w") as lock:
+        # Concurrent runs wait for the one importing instead of importing twice.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not buildah("images", "--quiet", "--filter", f"reference={name}").strip():
+            buildah.import_rootfs(tarball, name)
+    return name
+
+
+def tree_bytes(path: Path) -> int:
+    """Bytes used by the files under `path`, not counting other file systems mounted there."""
+    return int(_check(["du", "-sx", "--block-size=1", str(path)], timeout=120).split()[0])
+
+
 @contextmanager
-def buildah_storage() -> Iterator[Buildah]:
-    """A private buildah storage, removed with its containers and images afterwards."""
-    storage = Path(tempfile.mkdtemp(prefix="buildah-"))
-    buildah = Buildah(storage, storage_driver())
-    try:
-        yield buildah
-    finally:
+def kept_buildah_storage(
+    cache: Path, budget_bytes: int = KEPT_STORAGE_BUDGET_BYTES
+) -> Iterator[Buildah]:
+    """A buildah storage kept in `cache` between runs, so that layers whose inputs are unchanged
+    come from buildah's layer cache, as on a developer's machine with Docker.
+
+    Runs may share it: callers give their images unique tags and remove what they tag and
+    create. Each run holds a shared lock; a run that finds no other one using the storage
+    starts it afresh when it has outgrown `budget_bytes` or the machine has rebooted since
+    (the run directory then describes mounts that no longer exist).
+    """
+    driver = storage_driver()
+    storage = cache / f"buildah-{driver}"  # a storage holds one driver's layers
+    storage.mkdir(parents=True, exist_ok=True)
+    buildah = Buildah(storage, driver)
+    with (storage.with_suffix(".lock")).open("w") as lock:
         try:
-            buildah("rm", "--all")
-            buildah("rmi", "--all", "--force")
-        finally:
-            remove_tree(storage)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # another run uses it: it was checked when that run started
+        else:
+            boot = storage / "boot_id"
+            rebooted = not boot.exists() or boot.read_text() != BOOT_ID.read_text()
+            if rebooted:
+                remove_tree(storage / "run")
+            if tree_bytes(storage) > budget_bytes:
+                _empty(buildah)
+            boot.write_text(BOOT_ID.read_text())
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        yield buildah
+
+
+def _empty(buildah: Buildah) -> None:
+    """Remove every container and image in `buildah`'s storage, and the storage itself."""
+    try:
+        buildah("rm", "--all")
+        buildah("rmi", "--all", "--force")
+    finally:
+        for part in ("root", "run"):
+            remove_tree(buildah.storage / part)

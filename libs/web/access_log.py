@@ -9,16 +9,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g
 
-from libs.web.request_context import current_request_id, elapsed_seconds, route_template
+from libs.web.request_context import current_request, elapsed_seconds, request_id, route_template
 
 
 def access_logger(logger: logging.Logger) -> Callable[[Response], Response]:
     """An after-request hook writing each response's line to `logger`."""
 
     def log(response: Response) -> Response:
-        method, route, status = request.method, route_template(), response.status_code
+        if not logger.isEnabledFor(logging.INFO):
+            return response
+        req = current_request()
+        method, route, status = req.method, route_template(req), response.status_code
         logger.info(
             "%s %s %s",
             method,
@@ -28,9 +31,9 @@ def access_logger(logger: logging.Logger) -> Callable[[Response], Response]:
                 "method": method,
                 "route": route,
                 "status": status,
-                "duration_ms": round(elapsed_seconds() * 1000, 2),
-                "request_id": current_request_id(),
-                "user_id": getattr(g, "user_id", None),
+                "duration_ms": round(elapsed_seconds(req.environ) * 1000, 2),
+                "request_id": request_id(req.environ),
+                "user_id": g.get("user_id"),
             },
         )
         return response

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -32,7 +32,7 @@ from prometheus_client import (
 )
 from sqlalchemy import Engine, event
 
-from libs.web.request_context import elapsed_seconds, route_template
+from libs.web.request_context import current_request, elapsed_seconds, route_template
 
 MULTIPROC_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 EXTENSION_KEY = "metrics"
@@ -136,11 +136,20 @@ def track_pool(engine: Engine, gauge: Gauge) -> None:
 
 def recorder(metrics: Metrics) -> Callable[[Response], Response]:
     """An after-request hook counting each response in `metrics` and observing its latency."""
+    # (method, route, status) -> its counter and histogram: `labels()` costs a lock, a tuple of
+    # str() and a dict lookup per call. Bounded like the metrics themselves, by routes x methods
+    # x statuses.
+    children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def record(response: Response) -> Response:
-        labels = (request.method, route_template(), str(response.status_code))
-        metrics.requests.labels(*labels).inc()
-        metrics.latency.labels(*labels).observe(elapsed_seconds())
+        req = current_request()
+        key = (req.method, route_template(req), response.status_code)
+        if key not in children:
+            labels = (key[0], key[1], str(key[2]))
+            children[key] = (metrics.requests.labels(*labels), metrics.latency.labels(*labels))
+        count, latency = children[key]
+        count.inc()
+        latency.observe(elapsed_seconds(req.environ))
         return response
 
     return record

@@ -8,14 +8,18 @@ partial update, succeed without changing anything.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from flask import Flask, request
+from flask import Flask
 from flask_smorest import Api
 from flask_smorest.spec.plugins import FlaskPlugin
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.wsgi import get_content_length
+
+from libs.web.request_context import current_request
 
 JSON = "application/json"
 _HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -42,33 +46,29 @@ def accepts(types: frozenset[str], mimetype: str) -> bool:
     return mimetype in types or (JSON in types and is_json)
 
 
-def _is_chunked() -> bool:
-    return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-
-
-def _has_body() -> bool:
-    return bool(request.content_length) or _is_chunked()
+def _is_chunked(environ: dict[str, Any]) -> bool:
+    return "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
 
 
 def _too_large(limit: int) -> NoReturn:
     raise RequestEntityTooLarge(f"The request body is larger than the limit of {limit} bytes.")
 
 
-def _check_size(limit: int) -> None:
-    if request.content_length is not None:
-        if request.content_length > limit:
+def _check_size(environ: dict[str, Any], length: int | None, limit: int) -> None:
+    if length is not None:
+        if length > limit:
             _too_large(limit)
-    elif _is_chunked() and request.environ.get("wsgi.input_terminated"):
-        _buffer_unsized_body(limit)
+    elif _is_chunked(environ) and environ.get("wsgi.input_terminated"):
+        _buffer_unsized_body(environ, limit)
 
 
-def _buffer_unsized_body(limit: int) -> None:
+def _buffer_unsized_body(environ: dict[str, Any], limit: int) -> None:
     """Read a body without Content-Length up to the limit, and refuse it if it goes past.
 
     werkzeug would otherwise cut such a body at the limit without an error, and the
     truncated JSON would get 400 instead of 413.
     """
-    stream = request.environ["wsgi.input"]
+    stream = environ["wsgi.input"]
     body = bytearray()
     while len(body) <= limit:
         chunk = stream.read(limit + 1 - len(body))
@@ -77,25 +77,32 @@ def _buffer_unsized_body(limit: int) -> None:
         body.extend(chunk)
     if len(body) > limit:
         _too_large(limit)
-    request.environ["wsgi.input"] = io.BytesIO(bytes(body))
+    environ["wsgi.input"] = io.BytesIO(bytes(body))
 
 
 def body_check(api: Api, limit: int) -> Callable[[], None]:
     """A before-request hook: 413 past `limit` bytes, 415 for a type `api` does not declare."""
-    cache: list[BodyTypes] = []
+
+    @functools.cache
+    def declared() -> BodyTypes:
+        return declared_body_types(api)  # on first use, when every blueprint is registered
+
+    @functools.cache  # once per route: the spec's path of a rule is a regex substitution
+    def body_of(rule: str, method: str) -> tuple[frozenset[str], bool] | None:
+        return declared().get((FlaskPlugin.flaskpath2openapi(rule), method.lower()))
 
     def check() -> None:
-        _check_size(limit)
-        rule = request.url_rule
-        if rule is None:
+        req = current_request()
+        # Request.content_length reads EnvironHeaders, which raise (and catch) on each miss.
+        length = get_content_length(req.environ)
+        _check_size(req.environ, length, limit)
+        rule = req.url_rule
+        body = body_of(rule.rule, req.method) if rule is not None else None
+        if body is None:
             return
-        if not cache:  # built on first use, when every blueprint is registered
-            cache.append(declared_body_types(api))
-        operation = cache[0].get((FlaskPlugin.flaskpath2openapi(rule.rule), request.method.lower()))
-        if operation is None:
-            return
-        types, required = operation
-        if (required or _has_body()) and not accepts(types, request.mimetype):
+        types, required = body
+        has_body = bool(length) or _is_chunked(req.environ)
+        if (required or has_body) and not accepts(types, req.mimetype):
             raise UnsupportedMediaType(f"The request body must be {' or '.join(sorted(types))}.")
 
     return check

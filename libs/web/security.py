@@ -19,17 +19,24 @@ SECURITY_HEADERS = {
 # What a browser script on an allowed origin may send and read, unless the service says more.
 CORS_REQUEST_HEADERS = ("Content-Type", REQUEST_ID_HEADER)
 CORS_EXPOSED_HEADERS = ("Location", REQUEST_ID_HEADER)
+# (lower-case name, name, value) of each header a response gets unless it has its own.
+_DEFAULTS = tuple(
+    (name.lower(), name, value)
+    for name, value in {**SECURITY_HEADERS, "Content-Security-Policy": API_CSP}.items()
+)
 
 
 def _secure(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault("Content-Security-Policy", API_CSP)
-    if "Cache-Control" not in response.headers:
+    # One pass over the headers: werkzeug's lookups each rescan them and raise on a miss.
+    headers = response.headers
+    present = {name.lower() for name, _ in headers}
+    for lower, name, value in _DEFAULTS:
+        if lower not in present:
+            headers.add(name, value)
+    if "cache-control" not in present:
         # A response with an ETag may be kept but must be revalidated; others are not stored.
-        response.headers["Cache-Control"] = (
-            "private, no-cache" if response.get_etag()[0] else "no-store"
-        )
+        etag = "etag" in present and response.get_etag()[0]
+        headers.add("Cache-Control", "private, no-cache" if etag else "no-store")
     return response
 
 

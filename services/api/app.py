@@ -8,6 +8,7 @@ from flask_smorest import Api
 from libs.config import load_settings
 from libs.logging import configure_logging
 from libs.web.access_log import init_access_log
+from libs.web.application import ServiceApp
 from libs.web.errors import register_errorhandlers
 from libs.web.metrics import init_metrics
 from libs.web.request_body import init_request_body_rules
@@ -49,7 +50,7 @@ def create_app(settings: ApiSettings | None = None) -> Flask:
     """Build the API from `settings`, or from the environment when none are given."""
     settings = settings or load_settings(ApiSettings)
     configure_logging(settings.log_level)
-    app = Flask(__name__)
+    app = ServiceApp(__name__)
     app.config.update(api_config(settings))
     app.extensions["settings"] = settings
     # First, so that every later hook, log line and error sees the request id.

@@ -209,7 +209,7 @@ def test_an_outage_under_load_gets_503s_then_recovers_and_keeps_every_acknowledg
         with background([partial(w.run, stop) for w in writers], stop, REQUEST_BOUND * 3):
             wait_until(lambda: written("before"), "writes before the outage", PHASE_TIMEOUT)
             postgres.stop()
-            # Only now: a request sent while the server was still stopping may succeed.
+            # Only now: requests sent while the server was still shutting down may succeed.
             recorder.phase = "stopped"
             probes += probe_ready(service, recorder, OUTAGE_SECONDS)
             # Connections now hang instead of being refused: connect_timeout must end them.

@@ -36,6 +36,10 @@ END $$;
 CREATE TRIGGER reliability_slow_insert BEFORE INSERT ON items
     FOR EACH ROW EXECUTE FUNCTION reliability_slow_insert();
 """
+DROP_SLOW_TRIGGER = """
+DROP TRIGGER reliability_slow_insert ON items;
+DROP FUNCTION reliability_slow_insert();
+"""
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,14 @@ def attempt(port: int, timeout: float) -> Attempt:
 
 
 @pytest.fixture(scope="module")
-def slow_database(database_url: str) -> str:
-    """The test database, with inserts of slow-* items taking SLOW_SECONDS."""
+def slow_database(database_url: str) -> Iterator[str]:
+    """The test database, with inserts of slow-* items taking SLOW_SECONDS until the suite ends
+    (other suites may run in the same process, on the same database)."""
     with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
         cursor.execute(SLOW_TRIGGER)
-    return database_url
+    yield database_url
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute(DROP_SLOW_TRIGGER)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tools.scaffold.names import InvalidName, Names, derive_names
 from tools.scaffold.render import Plan, ScaffoldError, scaffold
+from tools.scaffold.routing import check_path_free, claimed_priorities, pick_priority
 
 
 def find_repo_root(start: Path) -> Path:
@@ -20,9 +21,16 @@ def find_repo_root(start: Path) -> Path:
     raise ScaffoldError(f"no repo root (pants.toml beside services/) at or above {start}")
 
 
-def template_context(names: Names, today: date | None = None) -> dict[str, str]:
-    """The variables every template sees: the names, and the date for the migration header."""
-    return {**names.as_context(), "created": (today or date.today()).isoformat()}
+def template_context(
+    names: Names, listener_priority: int, today: date | None = None
+) -> dict[str, str]:
+    """The variables every template sees: the names, the service's load balancer rule priority,
+    and the date for the migration header."""
+    return {
+        **names.as_context(),
+        "listener_priority": str(listener_priority),
+        "created": (today or date.today()).isoformat(),
+    }
 
 
 def parser() -> argparse.ArgumentParser:
@@ -54,6 +62,14 @@ def report(names: Names, the_plan: Plan) -> str:
         f"  then edit {service}/{names.plural}/models.py and schemas.py, and the migration in",
         f"  {service}/migrations/versions/, to give {names.a_resource} its real fields.",
     ]
+    if any(anchor.parts[0] == "infra" for anchor in the_plan.anchors):
+        lines += [
+            '  deploy it (infra/README.md, "Adding a service"), in each environment:',
+            "    terraform -chdir=infra/envs/<environment> plan, then apply",
+            f"    infra/scripts/init-secrets.sh --service {names.service} <environment>",
+            f"    infra/scripts/deploy.sh --service {names.service} <environment> <tag>"
+            f"    # image {names.service}:<tag>",
+        ]
     return "\n".join(lines)
 
 
@@ -63,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         names = derive_names(args.name, args.resource, args.plural)
         repo_root = (args.repo_root or find_repo_root(Path.cwd())).resolve()
-        the_plan = scaffold(repo_root, template_context(names))
+        check_path_free(names.url_path, repo_root)
+        priority = pick_priority(names.service, claimed_priorities(repo_root))
+        the_plan = scaffold(repo_root, template_context(names, priority))
     except (InvalidName, ScaffoldError) as error:
         print(f"scaffold: {error}", file=sys.stderr)
         return 2

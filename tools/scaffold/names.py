@@ -79,6 +79,7 @@ class Names:
     """Every name the templates use, derived from the service and resource names."""
 
     service: str
+    service_slug: str
     service_class: str
     service_title: str
     resource: str
@@ -117,6 +118,7 @@ def derive_names(service: str, resource: str, plural: str | None = None) -> Name
             )
     return Names(
         service=service,
+        service_slug=service.replace("_", "-"),
         service_class=camel(service),
         service_title=words(service).capitalize(),
         resource=resource,

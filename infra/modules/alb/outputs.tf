@@ -45,3 +45,8 @@ output "listener_arns" {
   description = "Listeners; the service depends on them so the target group is attached before tasks register."
   value       = concat(aws_lb_listener.https[*].arn, [aws_lb_listener.http.arn])
 }
+
+output "listener_arn" {
+  description = "The listener that serves requests (HTTPS with a certificate, else HTTP), where other services add their path rules."
+  value       = local.https ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn
+}

@@ -1,14 +1,8 @@
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
 data "aws_partition" "current" {}
 
 locals {
   provider_url = "https://token.actions.githubusercontent.com"
   provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.this[0].arn : data.aws_iam_openid_connect_provider.this[0].arn
-  ecs_prefix   = "arn:${data.aws_partition.current.partition}:ecs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
-  cluster_name = element(split("/", var.cluster_arn), 1)
 }
 
 resource "aws_iam_openid_connect_provider" "this" {
@@ -60,92 +54,23 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
+# The first service's deploy permissions; services scaffolded beside it attach their own
+# (modules/routed-service) to this role.
+module "service_policy" {
+  source = "../deploy-policy"
+
+  ecr_repository_arn     = var.ecr_repository_arn
+  cluster_arn            = var.cluster_arn
+  service_arn            = var.service_arn
+  app_task_family        = var.app_task_family
+  migration_task_family  = var.migration_task_family
+  pass_role_arns         = var.pass_role_arns
+  log_group_arn          = var.log_group_arn
+  signing_key_secret_arn = var.signing_key_secret_arn
+}
+
 data "aws_iam_policy_document" "deploy" {
-  statement {
-    sid       = "EcrLogin"
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"]
-  }
-
-  statement {
-    sid = "PushImage"
-    actions = [
-      "ecr:BatchCheckLayerAvailability",
-      "ecr:BatchGetImage",
-      "ecr:CompleteLayerUpload",
-      "ecr:DescribeImages",
-      "ecr:GetDownloadUrlForLayer",
-      "ecr:InitiateLayerUpload",
-      "ecr:PutImage",
-      "ecr:UploadLayerPart",
-    ]
-    resources = [var.ecr_repository_arn]
-  }
-
-  # These three ECS actions do not support resource-level permissions.
-  statement {
-    sid       = "TaskDefinitions"
-    actions   = ["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:RegisterTaskDefinition"]
-    resources = ["*"]
-  }
-
-  # New revisions carry the tags of the revision they are copied from.
-  statement {
-    sid     = "TagTaskDefinitions"
-    actions = ["ecs:ListTagsForResource", "ecs:TagResource"]
-    resources = [
-      for family in [var.app_task_family, var.migration_task_family] :
-      "${local.ecs_prefix}:task-definition/${family}:*"
-    ]
-  }
-
-  statement {
-    sid       = "RunMigration"
-    actions   = ["ecs:RunTask"]
-    resources = ["${local.ecs_prefix}:task-definition/${var.migration_task_family}:*"]
-
-    condition {
-      test     = "ArnEquals"
-      variable = "ecs:cluster"
-      values   = [var.cluster_arn]
-    }
-  }
-
-  statement {
-    sid       = "WatchTasks"
-    actions   = ["ecs:DescribeTasks"]
-    resources = ["${local.ecs_prefix}:task/${local.cluster_name}/*"]
-  }
-
-  statement {
-    sid       = "UpdateService"
-    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
-    resources = [var.service_arn]
-  }
-
-  statement {
-    sid       = "PassTaskRoles"
-    actions   = ["iam:PassRole"]
-    resources = var.pass_role_arns
-
-    condition {
-      test     = "StringEquals"
-      variable = "iam:PassedToService"
-      values   = ["ecs-tasks.amazonaws.com"]
-    }
-  }
-
-  statement {
-    sid       = "ReadMigrationLogs"
-    actions   = ["logs:GetLogEvents"]
-    resources = ["${var.log_group_arn}:*"]
-  }
-
-  statement {
-    sid       = "CheckSigningKeyIsSet"
-    actions   = ["secretsmanager:DescribeSecret"]
-    resources = [var.signing_key_secret_arn]
-  }
+  source_policy_documents = [module.service_policy.json]
 
   dynamic "statement" {
     for_each = var.state_bucket == null ? [] : [1]

@@ -38,17 +38,6 @@ locals {
   }
 }
 
-resource "aws_ecs_cluster" "this" {
-  name = var.name
-
-  setting {
-    name  = "containerInsights"
-    value = "enabled"
-  }
-
-  tags = var.tags
-}
-
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/ecs/${var.name}"
   retention_in_days = var.log_retention_days
@@ -272,7 +261,7 @@ resource "aws_ecs_task_definition" "migrate" {
 
 resource "aws_ecs_service" "this" {
   name                               = var.name
-  cluster                            = aws_ecs_cluster.this.arn
+  cluster                            = var.cluster.arn
   task_definition                    = aws_ecs_task_definition.app.arn
   desired_count                      = var.min_capacity
   launch_type                        = "FARGATE"
@@ -311,7 +300,7 @@ resource "aws_ecs_service" "this" {
 
 resource "aws_appautoscaling_target" "this" {
   service_namespace  = "ecs"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.this.name}"
+  resource_id        = "service/${var.cluster.name}/${aws_ecs_service.this.name}"
   scalable_dimension = "ecs:service:DesiredCount"
   min_capacity       = var.min_capacity
   max_capacity       = var.max_capacity

@@ -1,11 +1,6 @@
-output "cluster_name" {
-  description = "Name of the ECS cluster."
-  value       = aws_ecs_cluster.this.name
-}
-
 output "cluster_arn" {
-  description = "ARN of the ECS cluster."
-  value       = aws_ecs_cluster.this.arn
+  description = "Cluster the service runs in, as the service itself records it."
+  value       = aws_ecs_service.this.cluster
 }
 
 output "service_name" {

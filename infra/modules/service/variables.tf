@@ -1,6 +1,14 @@
 variable "name" {
-  description = "Name of the cluster and service, and prefix of their other resources."
+  description = "Name of the service and its task definition family, and prefix of its other resources."
   type        = string
+}
+
+variable "cluster" {
+  description = "The environment's ECS cluster (modules/cluster), which the service runs in beside the others."
+  type = object({
+    name = string
+    arn  = string
+  })
 }
 
 variable "vpc_id" {

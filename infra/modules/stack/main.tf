@@ -39,6 +39,20 @@ module "alb" {
   tags                = var.tags
 }
 
+# Shared by the environment's services: the first one below and any scaffolded beside it.
+module "cluster" {
+  source = "../cluster"
+
+  name = var.name
+  tags = var.tags
+}
+
+# The cluster used to be part of modules/service; this keeps it (and its services) in place.
+moved {
+  from = module.service.aws_ecs_cluster.this
+  to   = module.cluster.aws_ecs_cluster.this
+}
+
 module "database" {
   source = "../database"
 
@@ -63,6 +77,7 @@ module "service" {
   source = "../service"
 
   name                        = var.name
+  cluster                     = { name = module.cluster.name, arn = module.cluster.arn }
   vpc_id                      = module.network.vpc_id
   subnet_ids                  = module.network.private_subnet_ids
   image                       = "${module.ecr.repository_url}:${var.image_tag}"
@@ -103,7 +118,7 @@ module "alarms" {
   alarm_topic_arn         = var.alarm_topic_arn
   alb_arn_suffix          = module.alb.arn_suffix
   target_group_arn_suffix = module.alb.target_group_arn_suffix
-  cluster_name            = module.service.cluster_name
+  cluster_name            = module.cluster.name
   service_name            = module.service.service_name
   db_instance_identifier  = module.database.identifier
   tags                    = var.tags
@@ -117,7 +132,7 @@ module "github_oidc" {
   subjects               = var.github_subjects
   create_oidc_provider   = var.create_github_oidc_provider
   ecr_repository_arn     = module.ecr.repository_arn
-  cluster_arn            = module.service.cluster_arn
+  cluster_arn            = module.cluster.arn
   service_arn            = module.service.service_arn
   app_task_family        = module.service.app_task_family
   migration_task_family  = module.service.migration_task_family
@@ -127,4 +142,10 @@ module "github_oidc" {
   state_bucket           = var.state_bucket
   state_key              = var.state_key
   tags                   = var.tags
+}
+
+locals {
+  # Not one(module.github_oidc[*].role_name): a splat depends on every output of the module, so
+  # services beside the first would wait for it and its database before they could start.
+  deploy_role_name = length(var.github_subjects) > 0 ? module.github_oidc[0].role_name : null
 }

@@ -20,7 +20,7 @@ output "ecr_repository_url" {
 
 output "cluster_name" {
   description = "ECS cluster."
-  value       = module.service.cluster_name
+  value       = module.cluster.name
 }
 
 output "service_name" {
@@ -85,4 +85,32 @@ output "nat_gateway_count" {
 output "alarm_names" {
   description = "CloudWatch alarms of the environment."
   value       = module.alarms.alarm_names
+}
+
+output "foundation" {
+  description = "What a service scaffolded beside the first one needs before the load balancer exists (the foundation input of modules/routed-service): network, key and the environment's policy."
+  value = {
+    vpc_id                      = module.network.vpc_id
+    private_subnet_ids          = module.network.private_subnet_ids
+    kms_key_arn                 = module.kms.key_arn
+    log_retention_days          = var.log_retention_days
+    db_multi_az                 = var.db_multi_az
+    db_deletion_protection      = var.db_deletion_protection
+    db_backup_retention_days    = var.db_backup_retention_days
+    ecr_force_delete            = var.ecr_force_delete
+    secret_recovery_window_days = var.secret_recovery_window_days
+  }
+}
+
+output "platform" {
+  description = "What a service scaffolded beside the first one shares with it (the platform input of modules/routed-service): cluster, load balancer, alarm topic and deploy role."
+  value = {
+    cluster               = { name = module.cluster.name, arn = module.cluster.arn }
+    listener_arn          = module.alb.listener_arn
+    alb_security_group_id = module.alb.security_group_id
+    alb_arn_suffix        = module.alb.arn_suffix
+    url                   = module.alb.url
+    alarm_topic_arn       = var.alarm_topic_arn
+    deploy_role_name      = local.deploy_role_name
+  }
 }

@@ -43,6 +43,12 @@ mock_resource "aws_iam_role" {
   }
 }
 
+mock_resource "aws_iam_policy" {
+  defaults = {
+    arn = "arn:aws:iam::123456789012:policy/mock"
+  }
+}
+
 mock_resource "aws_kms_key" {
   defaults = {
     arn = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
@@ -86,6 +92,12 @@ mock_resource "aws_lb_target_group" {
 mock_resource "aws_lb_listener" {
   defaults = {
     arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/api/0123456789abcdef/0123456789abcdef"
+  }
+}
+
+mock_resource "aws_lb_listener_rule" {
+  defaults = {
+    arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/api/0123456789abcdef/0123456789abcdef/0123456789abcdef"
   }
 }
 

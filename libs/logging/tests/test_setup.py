@@ -3,10 +3,14 @@
 import io
 import json
 import logging
+import sys
+from datetime import UTC, datetime
+from enum import Enum
 
 import pytest
+from pythonjsonlogger.json import JsonFormatter
 
-from libs.logging import configure_logging, reset_request_id, set_request_id
+from libs.logging import configure_logging, json_formatter, reset_request_id, set_request_id
 
 
 @pytest.fixture
@@ -74,3 +78,37 @@ def test_exceptions_carry_their_traceback(stream):
         logging.getLogger("api").exception("failed")
     (record,) = lines(stream)
     assert "ValueError: boom" in record["exc_info"]
+
+
+def _record(**options):
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        error = sys.exc_info()
+    records = {
+        "args": ("%s of %d ☃", ("one", 2), None, None),
+        "exception": ("failed", (), error, None),
+        "stack": ("here", (), None, "Stack (most recent call last):\n  here"),
+        "dict message": ({"name": "shadowed", "key": [1, 2]}, (), None, None),
+    }
+    msg, args, exc_info, stack = records[options.pop("kind")]
+    return logging.getLogger("api").makeRecord(
+        "api", logging.WARNING, __file__, 1, msg, args, exc_info, sinfo=stack, extra=options
+    )
+
+
+@pytest.mark.parametrize("kind", ["args", "exception", "stack", "dict message"])
+def test_lines_are_python_json_loggers_own(kind):
+    record = _record(
+        kind=kind,
+        when=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        level=Enum("Level", "LOW").LOW,
+        raw=b"\xff",
+        _private=1,
+    )
+    theirs = JsonFormatter(
+        "%(levelname)s %(name)s %(message)s",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp=True,
+    )
+    assert json_formatter().format(record) == theirs.format(record)

@@ -1,5 +1,6 @@
 """The container helpers find what they need and never delete through a mount."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,9 +8,12 @@ import pytest
 from libs.testing.containers import (
     ContainerError,
     cache_dir,
+    kept_buildah_storage,
     mounts_under,
     remove_tree,
     storage_driver,
+    tree_bytes,
+    unavailable_reason,
 )
 
 
@@ -51,3 +55,23 @@ def test_storage_driver_is_overlay_or_vfs_unless_chosen(monkeypatch):
     assert storage_driver() in {"overlay", "vfs"}
     monkeypatch.setenv("STORAGE_DRIVER", "vfs")
     assert storage_driver() == "vfs"
+
+
+def test_tree_bytes_counts_what_the_files_use(tmp_path):
+    (tmp_path / "data").write_bytes(b"x" * 100_000)
+    assert tree_bytes(tmp_path) >= 100_000
+
+
+def test_a_kept_storage_is_kept_within_its_budget_and_emptied_beyond_it(tmp_path):
+    reason = unavailable_reason()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with kept_buildah_storage(tmp_path) as buildah:
+        buildah("images")  # makes the storage's files
+        (buildah.storage / "root" / "mark").write_text("kept")
+    with kept_buildah_storage(tmp_path) as buildah:
+        assert (buildah.storage / "root" / "mark").exists()
+    with kept_buildah_storage(tmp_path, budget_bytes=1) as buildah:
+        assert not (buildah.storage / "root" / "mark").exists()

@@ -78,3 +78,10 @@ def test_json_with_parameters_or_a_json_suffix_is_accepted(client, content_type)
 def test_operations_without_a_body_take_any_type(client):
     response = client.get(NOTES, data="ignored", content_type="text/plain")
     assert response.status_code == 200
+
+
+def test_the_rules_hold_on_every_request_to_a_route_not_only_the_first(client):
+    for _ in range(2):
+        assert_problem(client.post(NOTES, data="name=Lamp", content_type="text/plain"), 415)
+        assert client.post(NOTES, json={"name": "Lamp"}).status_code == 201
+        assert client.get(NOTES, data="ignored", content_type="text/plain").status_code == 200

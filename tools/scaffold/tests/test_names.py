@@ -35,6 +35,7 @@ def test_multi_word_names_become_classes_and_hyphenated_urls():
     assert names.plural == "warehouse_entries"
     assert names.resource_class == "WarehouseEntry"
     assert names.service_class == "StockLevels"
+    assert names.service_slug == "stock-levels"
     assert names.url_path == "/api/v1/warehouse-entries"
     assert names.a_resource == "a warehouse entry"
 

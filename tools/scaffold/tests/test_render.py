@@ -25,7 +25,7 @@ def repo(tmp_path):
 
 
 def context(service="orders", resource="order", plural=None):
-    return template_context(derive_names(service, resource, plural), date(2026, 1, 2))
+    return template_context(derive_names(service, resource, plural), 4242, date(2026, 1, 2))
 
 
 def written(root):

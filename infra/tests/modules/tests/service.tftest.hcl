@@ -6,6 +6,7 @@ mock_provider "aws" {
 
 variables {
   name                    = "api-test"
+  cluster                 = { name = "shared", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/shared" }
   vpc_id                  = "vpc-0123456789abcdef0"
   subnet_ids              = ["subnet-0a", "subnet-0b"]
   image                   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api-test:v1.2.3"
@@ -63,8 +64,13 @@ run "service" {
   }
 
   assert {
-    condition     = one([for s in aws_ecs_cluster.this.setting : s.value if s.name == "containerInsights"]) == "enabled"
-    error_message = "Container Insights must be on."
+    condition     = aws_ecs_service.this.cluster == var.cluster.arn && output.cluster_arn == var.cluster.arn
+    error_message = "The service must run in the cluster it is given, which the environment's services share."
+  }
+
+  assert {
+    condition     = aws_appautoscaling_target.this.resource_id == "service/shared/api-test"
+    error_message = "Autoscaling must target the service in the shared cluster."
   }
 
   assert {

@@ -2,7 +2,10 @@
 
 Pants puts the two pexes in this test's sandbox where `pants package` puts them in the image's
 build context; the base is a Debian bookworm made by debootstrap, since no registry answers here.
-The tests share one build and one running server, and the last one stops that server.
+buildah's storage is kept in the user's cache directory, so, as with Docker on a developer's
+machine, a step whose inputs are unchanged (the third-party layer, unless the lockfile changed)
+comes from its layer cache. The tests share one build and one running server, and the last one
+stops that server; the images and containers a run makes are removed after it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import time
+import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,17 +32,20 @@ import requests
 
 from libs.testing.containers import (
     Buildah,
-    buildah_storage,
+    base_image,
     cache_dir,
     debian_rootfs,
+    kept_buildah_storage,
     unavailable_reason,
 )
 from libs.testing.postgres import TestDatabase
 from libs.testing.processes import free_port
 
-BASE_IMAGE = "localhost/debian-bookworm-python:3.11"
-IMAGE = "localhost/items-api:test"
-CHANGED_IMAGE = "localhost/items-api:code-change"
+BASE_REPOSITORY = "localhost/debian-bookworm-python"
+# Tags of this run only: other runs may share the storage at the same time.
+RUN = uuid.uuid4().hex[:12]
+IMAGE = f"localhost/items-api:test-{RUN}"
+CHANGED_IMAGE = f"localhost/items-api:code-change-{RUN}"
 CODE_PEX = "services.api/image-code.pex"
 CONTEXT_FILES = ("Dockerfile", ".dockerignore", "services.api/image-deps.pex", CODE_PEX)
 APP_UID = 10001
@@ -64,12 +71,21 @@ def report(request: pytest.FixtureRequest, line: str) -> None:
 class Build:
     image: str
     seconds: float
+    steps: int
+    cached_steps: int
 
 
-def build(buildah: Buildah, context: Path, tag: str) -> Build:
+def build(buildah: Buildah, base: str, context: Path, tag: str) -> Build:
     started = time.monotonic()
-    buildah.build(context, tag, {"BASE_IMAGE": BASE_IMAGE})
-    return Build(tag, time.monotonic() - started)
+    log = buildah.build(context, tag, {"BASE_IMAGE": base})
+    seconds = time.monotonic() - started
+    steps = len(re.findall(r"^\[\d+/\d+\] STEP ", log, re.MULTILINE))
+    return Build(tag, seconds, steps, log.count("--> Using cache "))
+
+
+def cache_note(built: Build) -> str:
+    """How much of a build came from buildah's layer cache."""
+    return f"{built.cached_steps} of {built.steps} steps from the layer cache"
 
 
 def build_context(directory: Path) -> Path:
@@ -155,27 +171,36 @@ def tables(database_url: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def buildah() -> Iterator[Buildah]:
-    """buildah with a private storage holding the Debian base image."""
+    """buildah on the storage kept in the user's cache directory."""
     reason = unavailable_reason()
     if reason is not None:
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
-    with buildah_storage() as buildah:
-        buildah.import_rootfs(debian_rootfs(cache_dir()), BASE_IMAGE)
+    with kept_buildah_storage(cache_dir()) as buildah:
         yield buildah
 
 
 @pytest.fixture(scope="module")
-def image(buildah: Buildah, tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The image, built from the committed Dockerfile."""
-    return build(buildah, build_context(tmp_path_factory.mktemp("context")), IMAGE)
+def base(buildah: Buildah) -> str:
+    """The Debian base image, imported once per storage."""
+    return base_image(buildah, debian_rootfs(cache_dir()), BASE_REPOSITORY)
 
 
 @pytest.fixture(scope="module")
-def container(buildah: Buildah, image: Build) -> str:
+def image(buildah: Buildah, base: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
+    """The image, built from the committed Dockerfile; untagged (and so removed) afterwards."""
+    built = build(buildah, base, build_context(tmp_path_factory.mktemp("context")), IMAGE)
+    yield built
+    buildah("rmi", built.image)
+
+
+@pytest.fixture(scope="module")
+def container(buildah: Buildah, image: Build) -> Iterator[str]:
     """A working container of the image, for commands run inside it."""
-    return buildah.container(image.image)
+    name = buildah.container(image.image)
+    yield name
+    buildah("rm", name)
 
 
 @pytest.fixture(scope="module")
@@ -319,13 +344,13 @@ def test_no_compiler_in_the_image(buildah, container):
     assert result.stdout.strip() == ""
 
 
-def test_project_layers_add_at_most_80_mb_over_the_base(buildah, image, request):
-    base = buildah.layer_sizes(BASE_IMAGE)
+def test_project_layers_add_at_most_80_mb_over_the_base(buildah, base, image, request):
+    base_layers = buildah.layer_sizes(base)
     layers = buildah.layer_sizes(image.image)
-    assert layers[: len(base)] == base
-    added = [size for _, size in layers[len(base) :]]
-    base_size = sum(size for _, size in base)
-    report(request, f"built in {image.seconds:.0f} s (cold, base image already local)")
+    assert layers[: len(base_layers)] == base_layers
+    added = [size for _, size in layers[len(base_layers) :]]
+    base_size = sum(size for _, size in base_layers)
+    report(request, f"built in {image.seconds:.0f} s ({cache_note(image)}; base image local)")
     report(
         request,
         f"{megabytes(base_size + sum(added))}: base {megabytes(base_size)} + project layers "
@@ -334,22 +359,33 @@ def test_project_layers_add_at_most_80_mb_over_the_base(buildah, image, request)
     assert sum(added) <= LAYER_BUDGET_BYTES
 
 
-def test_a_code_only_change_rebuilds_only_the_code_layer(buildah, image, tmp_path_factory, request):
+@pytest.fixture
+def rebuilt(buildah, base, tmp_path_factory) -> Iterator[Build]:
+    """The image rebuilt after a code-only change; untagged (and so removed) afterwards."""
     context = build_context(tmp_path_factory.mktemp("changed"))
     change_code(context / CODE_PEX)
-    rebuilt = build(buildah, context, CHANGED_IMAGE)
+    built = build(buildah, base, context, CHANGED_IMAGE)
+    yield built
+    buildah("rmi", built.image)
+
+
+def test_a_code_only_change_rebuilds_only_the_code_layer(buildah, image, rebuilt, request):
     before = buildah.layer_sizes(image.image)
     after = buildah.layer_sizes(rebuilt.image)
     report(
         request,
-        f"rebuilt in {rebuilt.seconds:.1f} s after a code-only change; "
-        f"{megabytes(after[-1][1])} changed, the other layers reused",
+        f"rebuilt in {rebuilt.seconds:.1f} s after a code-only change "
+        f"({cache_note(rebuilt)}); {megabytes(after[-1][1])} changed, the other layers reused",
     )
     assert len(after) == len(before)
     assert after[:-1] == before[:-1]
     assert after[-1][0] != before[-1][0]
     show = "import importlib.util as u; print(open(u.find_spec('services.api.wsgi').origin).read())"
-    result = buildah.run(buildah.container(rebuilt.image), ["python", "-c", show])
+    container = buildah.container(rebuilt.image)
+    try:
+        result = buildah.run(container, ["python", "-c", show])
+    finally:
+        buildah("rm", container)
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip("\n").endswith(CHANGE.decode().rstrip("\n"))
 

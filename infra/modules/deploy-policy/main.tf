@@ -1,0 +1,99 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  ecs_prefix   = "arn:${data.aws_partition.current.partition}:ecs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  cluster_name = element(split("/", var.cluster_arn), 1)
+}
+
+# What scripts/deploy.sh does to one service, and nothing more.
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "EcrLogin"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PushImage"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload",
+      "ecr:DescribeImages",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart",
+    ]
+    resources = [var.ecr_repository_arn]
+  }
+
+  # These three ECS actions do not support resource-level permissions.
+  statement {
+    sid       = "TaskDefinitions"
+    actions   = ["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:RegisterTaskDefinition"]
+    resources = ["*"]
+  }
+
+  # New revisions carry the tags of the revision they are copied from.
+  statement {
+    sid     = "TagTaskDefinitions"
+    actions = ["ecs:ListTagsForResource", "ecs:TagResource"]
+    resources = [
+      for family in [var.app_task_family, var.migration_task_family] :
+      "${local.ecs_prefix}:task-definition/${family}:*"
+    ]
+  }
+
+  statement {
+    sid       = "RunMigration"
+    actions   = ["ecs:RunTask"]
+    resources = ["${local.ecs_prefix}:task-definition/${var.migration_task_family}:*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.cluster_arn]
+    }
+  }
+
+  statement {
+    sid       = "WatchTasks"
+    actions   = ["ecs:DescribeTasks"]
+    resources = ["${local.ecs_prefix}:task/${local.cluster_name}/*"]
+  }
+
+  statement {
+    sid       = "UpdateService"
+    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
+    resources = [var.service_arn]
+  }
+
+  statement {
+    sid       = "PassTaskRoles"
+    actions   = ["iam:PassRole"]
+    resources = var.pass_role_arns
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "ReadMigrationLogs"
+    actions   = ["logs:GetLogEvents"]
+    resources = ["${var.log_group_arn}:*"]
+  }
+
+  statement {
+    sid       = "CheckSigningKeyIsSet"
+    actions   = ["secretsmanager:DescribeSecret"]
+    resources = [var.signing_key_secret_arn]
+  }
+}

@@ -1,0 +1,28 @@
+output "summary" {
+  description = "What infra/scripts read to deploy, roll back and set the secret of the service (the environment's service_<name> output), and where it runs; no credentials."
+  value = {
+    url                           = "${var.platform.url}${var.path_patterns[0]}"
+    cluster_arn                   = module.service.cluster_arn
+    service_name                  = module.service.service_name
+    app_task_family               = module.service.app_task_family
+    migration_task_family         = module.service.migration_task_family
+    migration_task_definition_arn = module.service.migration_task_definition_arn
+    ecr_repository_url            = module.ecr.repository_url
+    network_configuration         = module.service.network_configuration
+    log_group_name                = module.service.log_group_name
+    signing_key_secret_arn        = module.service.signing_key_secret_arn
+    deploy_policy_attached        = length(aws_iam_role_policy_attachment.deploy) > 0
+    route                         = module.route.rule
+    alarm_names                   = module.alarms.alarm_names
+    database = {
+      address             = module.database.address
+      port                = module.database.port
+      name                = module.database.database_name
+      identifier          = module.database.identifier
+      multi_az            = module.database.multi_az
+      deletion_protection = module.database.deletion_protection
+      publicly_accessible = module.database.publicly_accessible
+      storage_encrypted   = module.database.storage_encrypted
+    }
+  }
+}
