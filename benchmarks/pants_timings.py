@@ -9,7 +9,8 @@ of their own in a temporary directory (Pants itself stays installed), so the cac
 of this or any other checkout are neither used nor disturbed; `--no-daemon` runs without one.
 Then a warm no-op rerun; then, N times back to back, a full warm run that re-executes every
 test (`--test-force`; tool and requirement PEXes cached) and a changed-only run after a
-different one-line change, so each ratio compares runs on the same machine load. The change is
+different one-line change, in alternating order, so each ratio compares runs made under about
+the same machine load (each step records the load average before and after it). The change is
 reverted before the script returns, also on failure or Ctrl-C.
 """
 
@@ -38,7 +39,7 @@ CHANGE_LINE = "# benchmarks/pants_timings.py: one-line change {number}, reverted
 _RESULT = re.compile(
     r"^\S+ (?P<target>\S+)(?: and (?P<others>\d+) other files?)? "
     r"(?P<outcome>succeeded|failed|timed out)"
-    r"(?: in [\d.]+s)?(?: \((?P<cache>[^)]*)\))?\.?\s*$"
+    r"(?: in (?P<seconds>[\d.]+)s)?(?: \((?P<cache>[^)]*)\))?\.?\s*$"
 )
 # The issue's targets: warm no-op at most 15% of cold, changed-only at most 30% of a full warm run.
 TARGETS = {"warm_noop_over_cold": 0.15, "changed_only_over_warm_full": 0.30}
@@ -48,30 +49,34 @@ GIT = shutil.which("git") or "git"
 
 @dataclass(frozen=True)
 class TestCounts:
-    """Test targets (files) a `pants test` run reported, ran, took from cache and failed, and
-    the pytest processes it ran them in (a batch runs several files in one)."""
+    """Test targets (files) a `pants test` run reported, ran, took from cache and failed, the
+    pytest processes it ran them in (a batch runs several files in one), and the sum of those
+    processes' durations (busy slots: unlike wall time, it does not depend on how they packed)."""
 
     total: int
     ran: int
     cached: int
     failed: int
     processes: int
+    process_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
 class Step:
-    """One timed Pants invocation."""
+    """One timed Pants invocation, with the 1-minute load average before and after it."""
 
     name: str
     command: list[str]
     seconds: float
     exit_code: int
     tests: TestCounts
+    load: tuple[float, float] = (0.0, 0.0)
 
 
 def count_tests(output: str) -> TestCounts:
     """Count the test targets in the result lines Pants prints at the end of `test`."""
     total = ran = cached = failed = processes = 0
+    process_seconds = 0.0
     for line in output.splitlines():
         match = _RESULT.match(line.strip())
         if match is None:
@@ -85,7 +90,8 @@ def count_tests(output: str) -> TestCounts:
         else:
             ran += files
             processes += 1
-    return TestCounts(total=total, ran=ran, cached=cached, failed=failed, processes=processes)
+            process_seconds += float(match["seconds"] or 0)
+    return TestCounts(total, ran, cached, failed, processes, round(process_seconds, 1))
 
 
 def share(part: float, whole: float) -> float | None:
@@ -127,15 +133,17 @@ def shown(command: Sequence[str], pants: str, cache_root: Path) -> list[str]:
 def run_step(name: str, command: list[str], log_dir: Path) -> Step:
     """Run one Pants command, keep its output in `log_dir`, and time it."""
     print(f"pants_timings: {name}: {' '.join(command)}", file=sys.stderr, flush=True)
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     completed = subprocess.run(
         command, capture_output=True, text=True, timeout=_STEP_TIMEOUT_S, check=False
     )
     seconds = round(time.monotonic() - started, 1)
+    load = (round(load_before, 2), round(os.getloadavg()[0], 2))
     output = completed.stdout + completed.stderr
     (log_dir / f"{name}.log").write_text(output)
-    step = Step(name, command, seconds, completed.returncode, count_tests(output))
-    print(f"pants_timings: {name}: {seconds} s, {step.tests}", file=sys.stderr, flush=True)
+    step = Step(name, command, seconds, completed.returncode, count_tests(output), load)
+    print(f"pants_timings: {name}: {seconds} s, load {load}, {step.tests}", file=sys.stderr)
     return step
 
 
@@ -159,17 +167,25 @@ def measure(
         run_step("warm_noop", [pants, *options, "test", "::"], log_dir),
     ]
     changed = [pants, *options, "--changed-since=HEAD", "--changed-dependents=transitive", "test"]
-    original = change.read_bytes()
+    full = [pants, *options, "test", "--test-force", "::"]
     for number in range(1, pairs + 1):
-        full = [pants, *options, "test", "--test-force", "::"]
+        if number % 2 == 0:  # every other pair changed-only first, so that drift cancels
+            steps.append(run_changed(f"changed_only_{number}", changed, change, number, log_dir))
         steps.append(run_step(f"warm_full_{number}", full, log_dir))
-        try:
-            # A different line each time: the same one would find the last pair's results cached.
-            change.write_bytes(original + CHANGE_LINE.format(number=number).encode())
-            steps.append(run_step(f"changed_only_{number}", changed, log_dir))
-        finally:
-            change.write_bytes(original)
+        if number % 2 == 1:
+            steps.append(run_changed(f"changed_only_{number}", changed, change, number, log_dir))
     return steps
+
+
+def run_changed(name: str, command: list[str], change: Path, number: int, log_dir: Path) -> Step:
+    """Run `command` with a one-line change appended to `change`, then revert it."""
+    original = change.read_bytes()
+    try:
+        # A different line each time: the same one would find the last pair's results cached.
+        change.write_bytes(original + CHANGE_LINE.format(number=number).encode())
+        return run_step(name, command, log_dir)
+    finally:
+        change.write_bytes(original)
 
 
 def summary(steps: Sequence[Step]) -> dict[str, object]:
@@ -185,9 +201,17 @@ def summary(steps: Sequence[Step]) -> dict[str, object]:
         "warm_noop_over_cold": share(by_name["warm_noop"].seconds, by_name["cold"].seconds),
         "changed_only_over_warm_full": statistics.median(measured) if measured else None,
     }
+    busy_over_full = [
+        share(
+            by_name[f"changed_only_{n}"].tests.process_seconds,
+            by_name[f"warm_full_{n}"].tests.process_seconds,
+        )
+        for n in pairs
+    ]
     return {
         **ratios,
         "changed_only_over_warm_full_per_pair": changed_over_full,
+        "changed_only_over_warm_full_process_seconds_per_pair": busy_over_full,
         "targets": TARGETS,
         "met": {
             name: ratio is not None and ratio <= TARGETS[name] for name, ratio in ratios.items()

@@ -15,17 +15,18 @@ OUTPUT = """\
 
 
 def test_targets_that_ran_are_told_from_cached_ones_counting_every_file_of_a_batch():
-    assert count_tests(OUTPUT) == TestCounts(total=26, ran=22, cached=4, failed=1, processes=3)
+    assert count_tests(OUTPUT) == TestCounts(
+        total=26, ran=22, cached=4, failed=1, processes=3, process_seconds=49.9
+    )
 
 
 def test_no_summary_means_no_targets():
-    assert count_tests("12:00:00 [INFO] nothing to test") == TestCounts(0, 0, 0, 0, 0)
+    assert count_tests("12:00:00 [INFO] nothing to test") == TestCounts(0, 0, 0, 0, 0, 0.0)
 
 
 def test_ratios_are_warm_noop_over_cold_and_the_median_of_changed_over_warm_full():
-    counts = TestCounts(1, 1, 0, 0, 1)
     steps = [
-        Step(name, [], seconds, 0, counts)
+        Step(name, [], seconds, 0, TestCounts(1, 1, 0, 0, 1, process_seconds=seconds * 2))
         for name, seconds in [
             ("cold", 200),
             ("warm_noop", 20),
@@ -40,9 +41,10 @@ def test_ratios_are_warm_noop_over_cold_and_the_median_of_changed_over_warm_full
     ratios = summary(steps)
     assert ratios["warm_noop_over_cold"] == 0.1
     assert ratios["changed_only_over_warm_full_per_pair"] == [0.2, 0.4, 0.25]
+    assert ratios["changed_only_over_warm_full_process_seconds_per_pair"] == [0.2, 0.4, 0.25]
     assert ratios["changed_only_over_warm_full"] == 0.25
     assert ratios["met"] == {"warm_noop_over_cold": True, "changed_only_over_warm_full": True}
-    steps[-1] = Step("changed_only_3", [], 20, 0, counts)
+    steps[-1] = Step("changed_only_3", [], 20, 0, TestCounts(1, 1, 0, 0, 1))
     assert summary(steps)["met"] == {
         "warm_noop_over_cold": True,
         "changed_only_over_warm_full": False,

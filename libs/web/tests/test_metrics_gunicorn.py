@@ -42,7 +42,7 @@ def wait_until(condition, what, seconds=60.0):
 def answers(base):
     try:
         return requests.get(f"{base}{webapp.NOTES}", timeout=2).status_code == 200
-    except requests.ConnectionError:
+    except requests.RequestException:  # not listening yet, or booting too slowly to answer
         return False
 
 
