@@ -22,10 +22,13 @@ class ServiceApp(Flask):
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         """`func` itself when it is a plain function; Flask's wrapper for coroutines."""
+        # By the function a bound method wraps: MethodView makes a new instance, so new bound
+        # methods, on every request, and remembering those would keep every instance alive.
+        key = getattr(func, "__func__", func)
         try:
-            is_coroutine = self._is_coroutine.get(func)
+            is_coroutine = self._is_coroutine.get(key)
             if is_coroutine is None:
-                is_coroutine = self._is_coroutine[func] = iscoroutinefunction(func)
+                is_coroutine = self._is_coroutine[key] = iscoroutinefunction(func)
         except TypeError:  # an unhashable callable: ask every time, as Flask does
             return super().ensure_sync(func)
         return super().ensure_sync(func) if is_coroutine else func

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Flask, g
+from flask.views import MethodView
 
 from libs.web.application import ServiceApp
 
@@ -43,3 +44,20 @@ def test_a_coroutine_view_gets_flasks_async_handling(caplog):
     response = build(ServiceApp).test_client().get("/coroutine")
     assert response.status_code == 500
     assert "Install Flask with the 'async' extra" in caplog.text
+
+
+def test_class_based_views_leave_nothing_behind_per_request():
+    # MethodView makes an instance, and so new bound methods, for every request.
+    app = ServiceApp(__name__)
+
+    class Thing(MethodView):
+        def get(self):
+            return {}
+
+    app.add_url_rule("/thing", view_func=Thing.as_view("thing"))
+    client = app.test_client()
+    client.get("/thing")
+    remembered = len(app._is_coroutine)
+    for _ in range(20):
+        assert client.get("/thing").status_code == 200
+    assert len(app._is_coroutine) == remembered
