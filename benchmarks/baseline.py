@@ -5,7 +5,7 @@ BENCH_DATABASE_URL, BENCH_POOL_SIZE (the gunicorn threads), BENCH_LIST_SORT (a k
 LIST_SORTS, the service's list order), BENCH_VERSIONED (1 when items have a `version` column,
 which a create sets to 1), and BENCH_OWNER_COLUMN with BENCH_OWNER_ID: reads and
 writes only that owner's items, as the authenticated service does (unset while items have no
-owner).
+owner); BENCH_WRITER_ID, when set, owns what creates add instead, as in the service's run.
 """
 
 from __future__ import annotations
@@ -41,18 +41,20 @@ class BaselineConfig:
     list_sort: str = "id"
     owner_column: str | None = None
     owner_id: int | None = None
+    writer_id: int | None = None
     versioned: bool = False
 
     @classmethod
     def from_env(cls) -> BaselineConfig:
         """Read the BENCH_* variables."""
-        owner = os.environ.get("BENCH_OWNER_ID")
+        owner, writer = os.environ.get("BENCH_OWNER_ID"), os.environ.get("BENCH_WRITER_ID")
         return cls(
             database_url=os.environ["BENCH_DATABASE_URL"],
             pool_size=int(os.environ["BENCH_POOL_SIZE"]),
             list_sort=os.environ.get("BENCH_LIST_SORT", "id"),
             owner_column=os.environ.get("BENCH_OWNER_COLUMN") or None,
             owner_id=int(owner) if owner else None,
+            writer_id=int(writer) if writer else None,
             versioned=os.environ.get("BENCH_VERSIONED") == "1",
         )
 
@@ -179,7 +181,7 @@ def create_app(config: BaselineConfig | None = None) -> Flask:
         if config.versioned:
             values += (1,)
         if config.owner_id is not None:
-            values += (config.owner_id,)
+            values += (config.writer_id or config.owner_id,)
         item = as_json(database.fetch("create", values)[0])
         return item, 201, {"Location": f"/items/{item['id']}"}
 

@@ -26,6 +26,9 @@ class Endpoint:
     body: str | None = None
     authenticated: bool = True
     target_ratio: float | None = None
+    # Sent as an owner whose items are never read, so the rows it adds leave the reads' data
+    # set (and the list's total) the same in every round.
+    as_writer: bool = False
 
     def paths(self, template: str, item_ids: Sequence[int]) -> list[str]:
         """The request paths, one per item id when the template names one."""
@@ -62,6 +65,7 @@ def endpoints(list_query: str = DEFAULT_LIST_QUERY) -> dict[str, Endpoint]:
             service_path="/api/v1/items",
             baseline_path="/items",
             body=CREATE_BODY,
+            as_writer=True,
         ),
         Endpoint(
             name="health",

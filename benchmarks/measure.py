@@ -80,7 +80,7 @@ def targets(
                 server=server,
                 endpoint=endpoint,
                 paths=endpoint.paths(template, seeded.readable_ids),
-                tokens=None if baseline else seeded.tokens,
+                tokens=None if baseline else seeded.tokens_for(endpoint),
                 token=None if baseline else options.token,
                 extra_headers=None if baseline else options.headers,
             )

@@ -11,9 +11,10 @@ from pathlib import Path
 import psycopg2
 
 from benchmarks import auth
+from benchmarks.endpoints import Endpoint
 from benchmarks.options import Options
 from benchmarks.progress import log
-from benchmarks.seed import has_version_column, owner_column, seed_items
+from benchmarks.seed import has_version_column, owner_column, seed_items, settle
 from benchmarks.servers import Concurrency, Server
 from libs.config import load_settings
 from libs.testing.postgres import TestDatabase, database_on, throwaway_server
@@ -69,6 +70,8 @@ def baseline_environment(
     }
     if seeded.owner is not None:
         env["BENCH_OWNER_COLUMN"], env["BENCH_OWNER_ID"] = seeded.owner[0], str(seeded.owner[1])
+    if seeded.writer_id is not None:
+        env["BENCH_WRITER_ID"] = str(seeded.writer_id)
     if seeded.versioned:
         env["BENCH_VERSIONED"] = "1"
     return env
@@ -76,13 +79,20 @@ def baseline_environment(
 
 @dataclass
 class Seeded:
-    """The data set and the credentials of the owner whose requests are measured."""
+    """The data set, and the credentials of the owner whose reads are measured and of the one
+    whose writes are (the same owner when there is only one)."""
 
     readable_ids: list[int]
     owners: int
     owner: tuple[str, int] | None
     tokens: auth.TokenSource | None
     versioned: bool = False
+    writer_id: int | None = None
+    writer_tokens: auth.TokenSource | None = None
+
+    def tokens_for(self, endpoint: Endpoint) -> auth.TokenSource | None:
+        """The token source for `endpoint`'s requests."""
+        return self.writer_tokens if endpoint.as_writer else self.tokens
 
 
 def seed(service: Server, database_url: str, options: Options) -> Seeded:
@@ -101,16 +111,20 @@ def seed(service: Server, database_url: str, options: Options) -> Seeded:
         ids = seed_items(cursor, options.items, [o.id for o in owners], column)
         versioned = has_version_column(cursor)
     connection.close()
+    settle(database_url)
     mine = ids[owners[0].id] if owners else ids[None]
     # Spread evenly over the owner's items, the same every run.
     readable = mine[:: max(1, len(mine) // options.sample_ids)][: options.sample_ids]
     margin = options.duration_s + options.timeout_s + 60
+    tokens = [auth.TokenSource(service.base_url, owner, margin) for owner in owners[:2]]
     return Seeded(
         readable_ids=readable,
         owners=len(owners),
         owner=(str(column), owners[0].id) if owners else None,
-        tokens=auth.TokenSource(service.base_url, owners[0], margin) if owners else None,
+        tokens=tokens[0] if tokens else None,
         versioned=versioned,
+        writer_id=owners[1].id if len(owners) > 1 else None,
+        writer_tokens=tokens[-1] if tokens else None,
     )
 
 

@@ -11,7 +11,7 @@ import psycopg2
 import pytest
 
 from benchmarks.baseline import COLUMNS, BaselineConfig, create_app
-from benchmarks.seed import item_rows, owner_column, seed_items
+from benchmarks.seed import item_rows, owner_column, seed_items, settle
 from libs.testing.postgres import postgres_database
 from services.api.items.schemas import ItemSchema
 
@@ -123,3 +123,28 @@ def test_the_baseline_reads_and_writes_only_its_owners_items(database_url):
     created = client.post("/items", json={"name": "mine", "price": "2"}).get_json()
     owner = execute(database_url, "SELECT owner_id FROM items WHERE id = %s", (created["id"],))
     assert owner == [(owners[0],)]
+
+
+def test_the_baseline_adds_created_items_to_the_writer_when_one_is_set(database_url):
+    owners = add_owners(database_url, 3)
+    seed(database_url, 30, owners, "owner_id")
+    config = BaselineConfig(
+        database_url, 2, "created_at", owner_column="owner_id", owner_id=owners[0],
+        writer_id=owners[2],
+    )
+    created = create_app(config).test_client().post("/items", json={"name": "w", "price": "2"})
+    owner = execute(database_url, "SELECT owner_id FROM items WHERE id = %s", (created.json["id"],))
+    assert owner == [(owners[2],)]
+
+
+def test_settling_leaves_every_page_of_the_seeded_items_all_visible(database_url):
+    seed(database_url, 3000)
+    assert execute(database_url, "SELECT relallvisible FROM pg_class WHERE relname = 'items'") == [
+        (0,)
+    ]
+    settle(database_url)
+    [(pages, all_visible)] = execute(
+        database_url, "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'items'"
+    )
+    assert pages > 0
+    assert all_visible == pages
