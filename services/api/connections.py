@@ -13,10 +13,8 @@ from __future__ import annotations
 import select
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Executable, RowMapping, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DisconnectionError
-
-from services.api.extensions import db
 
 SINGLE_STATEMENT = "single_statement"
 
@@ -27,17 +25,6 @@ def init_connections(engine: Engine) -> None:
     event.listen(engine, "checkout", _refuse_if_closed_by_server)
     event.listen(engine, "begin", _begin)
     event.listen(engine, "checkin", _idle_in_autocommit)
-
-
-def read(statement: Executable, parameters: dict[str, Any]) -> list[RowMapping]:
-    """The rows of one read-only statement, run on its own: one round trip, no transaction."""
-    if db.session.registry.has() and db.session().in_transaction():
-        # The request holds a connection already; with one pooled connection per thread, a
-        # second one could wait until the pool times out.
-        return list(db.session.execute(statement, parameters).mappings())
-    # Not through the session: setting one up and closing it costs more than the query.
-    with db.engine.connect().execution_options(**{SINGLE_STATEMENT: True}) as connection:
-        return list(connection.execute(statement, parameters).mappings())
 
 
 def _idle_in_autocommit(dbapi_connection: Any, connection_record: object) -> None:

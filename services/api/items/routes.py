@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
-from sqlalchemy import RowMapping
 
 from services.api.auth.bearer import current_user_id
 from services.api.blueprint import Blueprint
@@ -20,7 +20,7 @@ blp = Blueprint("items", __name__, url_prefix="/api/v1/items", description="Item
 item_patch_schema = ItemPatchSchema(partial=True)
 
 
-def etag_data(item: Item | RowMapping) -> dict[str, int]:
+def etag_data(item: Item | Mapping[str, Any]) -> dict[str, int]:
     """What an item's ETag is computed from: any change bumps its version."""
     if isinstance(item, Item):
         return {"id": item.id, "version": item.version}
@@ -37,7 +37,7 @@ class Items(MethodView):
     @blp.paginate()
     def get(
         self, query: dict[str, Any], pagination_parameters: PaginationParameters
-    ) -> list[RowMapping]:
+    ) -> list[Mapping[str, Any]]:
         """List your items"""
         items, pagination_parameters.item_count = service.list_page(
             current_user_id(),
@@ -52,7 +52,7 @@ class Items(MethodView):
     @blp.etag
     @blp.arguments(ItemSchema)
     @blp.response(201, ItemSchema, headers={"Location": {"schema": {"type": "string"}}})
-    def post(self, data: dict[str, Any]) -> tuple[RowMapping, dict[str, str]]:
+    def post(self, data: dict[str, Any]) -> tuple[Mapping[str, Any], dict[str, str]]:
         """Create an item"""
         item = service.create(current_user_id(), data)
         blp.set_etag(etag_data(item))
@@ -66,7 +66,7 @@ class ItemById(MethodView):
     @blp.auth_required
     @blp.etag
     @blp.response(200, ItemSchema)
-    def get(self, item_id: int) -> RowMapping:
+    def get(self, item_id: int) -> Mapping[str, Any]:
         """Get one of your items"""
         item = service.get_owned_or_404(current_user_id(), item_id)
         blp.set_etag(etag_data(item))

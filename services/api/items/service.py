@@ -1,27 +1,28 @@
 """Reading and writing a user's items; nobody reaches another user's items.
 
 Reads return plain row mappings (no ORM identity map or change tracking: they are only
-serialized) from one statement in autocommit (`connections.read`), so no BEGIN or ROLLBACK
+serialized) from one statement in autocommit (`reads.read`), so no BEGIN or ROLLBACK
 round trip surrounds it. Writes run in a transaction: a create is one INSERT ... RETURNING;
 updates and deletes load ORM objects, whose version column SQLAlchemy checks and bumps.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from typing import Any, NoReturn
 
 from flask_smorest import abort
-from sqlalchemy import ColumnElement, RowMapping, Select, bindparam, func, insert, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.api.auth.bearer import current_user
 from services.api.columns import utcnow
-from services.api.connections import read
 from services.api.extensions import db
 from services.api.items.models import PRICE_SCALE, Item
+from services.api.reads import read
 
 # Each sort key, with the id as tie-breaker so that pages never overlap or skip an item.
 ORDERINGS: dict[str, tuple[ColumnElement[Any], ...]] = {
@@ -92,7 +93,7 @@ def _count(filtered: bool) -> Select[Any]:
 
 def list_page(
     owner_id: int, *, sort: str, name: str | None, offset: int, limit: int
-) -> tuple[list[RowMapping], int]:
+) -> tuple[list[Mapping[str, Any]], int]:
     """One page of the owner's items, and how many there are in all."""
     filtered = name is not None
     parameters: dict[str, Any] = {"owner_id": owner_id, "offset": offset, "limit": limit}
@@ -108,7 +109,7 @@ def list_page(
     return [], db.session.scalar(_count(filtered), parameters) or 0
 
 
-def get_owned_or_404(owner_id: int, item_id: int) -> RowMapping:
+def get_owned_or_404(owner_id: int, item_id: int) -> Mapping[str, Any]:
     """The owner's item `item_id` as a row; another user's item is as missing as none at all."""
     rows = read(ONE_OWNED, {"item_id": item_id, "owner_id": owner_id})
     if not rows:
@@ -131,7 +132,7 @@ def _missing(item_id: int) -> NoReturn:
     raise AssertionError("unreachable: abort raises")
 
 
-def create(owner_id: int, data: dict[str, Any]) -> RowMapping:
+def create(owner_id: int, data: dict[str, Any]) -> Mapping[str, Any]:
     """Store a new item owned by `owner_id`; 401 if that user no longer exists.
 
     One INSERT ... RETURNING rather than an ORM flush: there is no version to check, and the
@@ -139,7 +140,7 @@ def create(owner_id: int, data: dict[str, Any]) -> RowMapping:
     """
     values = {**_as_stored(data), "owner_id": owner_id, "version": FIRST_VERSION}
     try:
-        item = db.session.execute(INSERT, values).mappings().one()
+        item = dict(db.session.execute(INSERT, values).mappings().one())
         db.session.commit()
     except IntegrityError:
         # The owner foreign key: the only constraint the validated data can break.

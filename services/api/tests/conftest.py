@@ -2,10 +2,11 @@
 
 from collections.abc import Iterator
 
+import psycopg2.extensions
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from libs.testing.postgres import TestDatabase, postgres_database
 from services.api.app import create_app
@@ -88,3 +89,32 @@ def probe_auth_client(probe_app: Flask, user: object) -> FlaskClient:
     client = probe_app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = bearer_for(probe_app, user.id)["Authorization"]  # type: ignore[attr-defined]
     return client
+
+
+@pytest.fixture
+def statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL of every statement the app sends while the test runs, whichever way it goes:
+    through SQLAlchemy or as a prepared read (listed as the statement the EXECUTE runs; the
+    PREPARE each connection sends once is listed too, as itself).
+    """
+    sent: list[str] = []
+    prepared: dict[str, str] = {}
+
+    class RecordingCursor(psycopg2.extensions.cursor):
+        def execute(self, query: str, vars: object = None) -> None:  # psycopg2's name
+            words = query.split(maxsplit=3)
+            if words[0] == "PREPARE":  # PREPARE name AS statement
+                prepared[words[1]] = words[3]
+            sent.append(prepared[words[1]] if words[0] == "EXECUTE" else query)
+            super().execute(query, vars)
+
+    def record_on(dbapi_connection: psycopg2.extensions.connection, record: object) -> None:
+        dbapi_connection.cursor_factory = RecordingCursor
+
+    with app.app_context():
+        engine = sqlalchemy_db.engine
+    engine.dispose()  # so that every connection the test uses is made with the recorder
+    event.listen(engine, "connect", record_on)
+    yield sent
+    event.remove(engine, "connect", record_on)
+    engine.dispose()

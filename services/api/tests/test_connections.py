@@ -9,8 +9,9 @@ import pytest
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE, TRANSACTION_STATUS_INTRANS
 from sqlalchemy import Engine, create_engine, func, select, text
 
-from services.api.connections import SINGLE_STATEMENT, init_connections, read
+from services.api.connections import SINGLE_STATEMENT, init_connections
 from services.api.items.models import Item
+from services.api.reads import read
 from services.api.tests.factories import UserFactory
 
 POOL_SIZE = 3

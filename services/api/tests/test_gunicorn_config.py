@@ -1,10 +1,16 @@
 """The image's gunicorn settings: what they default to and that gunicorn accepts them."""
 
+import gc
+
 import pytest
 from gunicorn.config import Config
 
 from libs.config import ConfigError, load_settings
-from services.api.gunicorn_config import GRACEFUL_TIMEOUT_SECONDS, server_options
+from services.api.gunicorn_config import (
+    GRACEFUL_TIMEOUT_SECONDS,
+    post_worker_init,
+    server_options,
+)
 from services.api.settings import ApiSettings
 from services.api.tests.factories import make_settings
 
@@ -79,3 +85,13 @@ def test_an_unknown_worker_class_is_refused(monkeypatch):
     monkeypatch.setenv("WORKER_CLASS", "gevent")
     with pytest.raises(ConfigError, match="WORKER_CLASS"):
         load_settings(ApiSettings)
+
+
+def test_a_booted_worker_hides_what_loading_made_from_the_collector():
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
