@@ -129,7 +129,11 @@ def test_the_baseline_adds_created_items_to_the_writer_when_one_is_set(database_
     owners = add_owners(database_url, 3)
     seed(database_url, 30, owners, "owner_id")
     config = BaselineConfig(
-        database_url, 2, "created_at", owner_column="owner_id", owner_id=owners[0],
+        database_url,
+        2,
+        "created_at",
+        owner_column="owner_id",
+        owner_id=owners[0],
         writer_id=owners[2],
     )
     created = create_app(config).test_client().post("/items", json={"name": "w", "price": "2"})

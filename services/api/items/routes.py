@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import url_for
+from flask import Response, current_app, url_for
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
@@ -35,10 +35,9 @@ class Items(MethodView):
     @blp.arguments(ItemQuerySchema, location="query")
     @blp.response(200, ItemSchema(many=True))
     @blp.paginate()
-    def get(
-        self, query: dict[str, Any], pagination_parameters: PaginationParameters
-    ) -> list[Mapping[str, Any]]:
+    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> Response:
         """List your items"""
+        # The page comes as the JSON ItemSchema(many=True) documents, ready to send.
         items, pagination_parameters.item_count = service.list_page(
             current_user_id(),
             sort=query["sort"],
@@ -46,7 +45,7 @@ class Items(MethodView):
             offset=pagination_parameters.first_item,
             limit=pagination_parameters.page_size,
         )
-        return items
+        return current_app.response_class(items, mimetype="application/json")
 
     @blp.auth_required
     @blp.etag

@@ -10,6 +10,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from libs.web.text import Text
+from libs.web.timestamp import Timestamp, format_timestamp
 from services.api.items.models import (
     DESCRIPTION_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -77,8 +78,8 @@ class ItemSchema(Schema):
         validate=[within_price_range, at_most_two_places],
         metadata=PRICE_DOC,
     )
-    created_at = fields.AwareDateTime(dump_only=True)
-    updated_at = fields.AwareDateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
 
     def _serialize(self, obj: Any, *, many: bool = False) -> Any:
         # What the fields above dump, without marshmallow's per-field dispatch: a page of 50
@@ -103,8 +104,8 @@ def dump_item(item: Any) -> dict[str, Any]:
         "name": item["name"],
         "description": item["description"],
         "price": None if price is None else format(Decimal(price), "f"),
-        "created_at": None if created_at is None else created_at.isoformat(),
-        "updated_at": None if updated_at is None else updated_at.isoformat(),
+        "created_at": None if created_at is None else format_timestamp(created_at),
+        "updated_at": None if updated_at is None else format_timestamp(updated_at),
     }
 
 

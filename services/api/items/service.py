@@ -1,36 +1,32 @@
 """Reading and writing a user's items; nobody reaches another user's items.
 
-Reads return plain row mappings (no ORM identity map or change tracking: they are only
-serialized) from one statement in autocommit (`reads.read`), so no BEGIN or ROLLBACK
-round trip surrounds it. Writes run in a transaction: a create is one INSERT ... RETURNING;
-updates and deletes load ORM objects, whose version column SQLAlchemy checks and bumps.
+Reads are one prepared statement each in autocommit (`reads.read`), so no BEGIN or ROLLBACK
+round trip surrounds them: an item comes back as a plain mapping (no ORM identity map or
+change tracking: it is only serialized), a page as JSON text (`pages`). Writes run in a
+transaction: a create is one INSERT ... RETURNING; updates and deletes load ORM objects, whose
+version column SQLAlchemy checks and bumps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import cache
 from typing import Any, NoReturn
 
+from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import ColumnElement, Select, bindparam, func, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.api.auth.bearer import current_user
 from services.api.columns import utcnow
 from services.api.extensions import db
+from services.api.items import pages
 from services.api.items.models import PRICE_SCALE, Item
+from services.api.items.schemas import ItemSchema
 from services.api.reads import read
 
-# Each sort key, with the id as tie-breaker so that pages never overlap or skip an item.
-ORDERINGS: dict[str, tuple[ColumnElement[Any], ...]] = {
-    "name": (Item.name.asc(), Item.id.asc()),
-    "-name": (Item.name.desc(), Item.id.desc()),
-    "created_at": (Item.created_at.asc(), Item.id.asc()),
-    "-created_at": (Item.created_at.desc(), Item.id.desc()),
-}
 CHANGED_MEANWHILE = "The item changed since you read it; fetch it again."
 # PostgreSQL takes OFFSET as a bigint; a page further than that is past the end of any table.
 MAX_OFFSET = 2**63 - 1
@@ -51,16 +47,11 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _owned_by(filtered: bool) -> list[ColumnElement[bool]]:
-    conditions = [ITEMS.c.owner_id == bindparam("owner_id")]
-    if filtered:
-        conditions.append(ITEMS.c.name.ilike(bindparam("pattern"), escape="/"))
-    return conditions
-
-
 # Statements are built once, with bound parameters: building one and computing its cache key
 # took longer than running it.
-ONE_OWNED = select(ITEMS).where(ITEMS.c.id == bindparam("item_id"), *_owned_by(False))
+ONE_OWNED = select(ITEMS).where(
+    ITEMS.c.id == bindparam("item_id"), ITEMS.c.owner_id == bindparam("owner_id")
+)
 # The column defaults (created_at, updated_at) apply; the version the ORM would start at is set.
 INSERT = insert(ITEMS).returning(*ITEMS.c)
 FIRST_VERSION = 1
@@ -69,44 +60,29 @@ ONE_OWNED_FOR_UPDATE = select(Item).where(
 )
 
 
-@cache
-def _page(sort: str, filtered: bool) -> Select[Any]:
-    """A page of the owner's items, each row carrying how many there are in all."""
-    # The total is an uncorrelated subquery, which PostgreSQL runs once and, without a name
-    # filter, answers from the owner's index entries alone; the page itself reads only its
-    # own rows (a count(*) OVER () window read every row of the owner).
-    owned = _owned_by(filtered)
-    total = select(func.count()).where(*owned).scalar_subquery()
-    return (
-        select(ITEMS, total.label("total"))
-        .where(*owned)
-        .order_by(*ORDERINGS[sort])
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
-    )
-
-
-@cache
-def _count(filtered: bool) -> Select[Any]:
-    return select(func.count()).where(*_owned_by(filtered))
-
-
 def list_page(
     owner_id: int, *, sort: str, name: str | None, offset: int, limit: int
-) -> tuple[list[Mapping[str, Any]], int]:
-    """One page of the owner's items, and how many there are in all."""
+) -> tuple[str, int]:
+    """One page of the owner's items as a JSON array, and how many there are in all."""
     filtered = name is not None
-    parameters: dict[str, Any] = {"owner_id": owner_id, "offset": offset, "limit": limit}
+    parameters: dict[str, Any] = {
+        "owner_id": owner_id,
+        "offset": min(offset, MAX_OFFSET),
+        "limit": limit,
+    }
     if name is not None:
         parameters["pattern"] = _contains(name)
-    rows = read(_page(sort, filtered), parameters) if offset <= MAX_OFFSET else []
-    if rows:
-        return rows, rows[0]["total"]
-    current_user()  # no row proved the owner exists: 401 if the account is gone
-    if offset == 0:
-        return [], 0
-    # Only a page past the end, which has no rows to carry the total, needs a second query.
-    return [], db.session.scalar(_count(filtered), parameters) or 0
+    if db.engine.dialect.name == "postgresql":
+        [page] = read(pages.json_page(sort, filtered), parameters)
+        items, total = page["items"], page["total"]
+    else:
+        rows = read(pages.rows_page(sort, filtered), parameters)
+        items = current_app.json.dumps(ItemSchema(many=True).dump(rows))
+        [counted] = read(pages.count(filtered), parameters)
+        total = counted["total"]
+    if not total:
+        current_user()  # no item proved the owner exists: 401 if the account is gone
+    return items, total
 
 
 def get_owned_or_404(owner_id: int, item_id: int) -> Mapping[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from libs.web.text import Text, storable
+from libs.web.timestamp import Timestamp
 from services.api.users.models import EMAIL_MAX_LENGTH
 
 PASSWORD_MIN_LENGTH = 12
@@ -23,4 +24,4 @@ class UserSchema(Schema):
         validate=validate.Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH),
         metadata={"description": f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters."},
     )
-    created_at = fields.AwareDateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
