@@ -22,8 +22,10 @@ TOKEN_VARIABLE = "BENCH_AUTH_TOKEN"  # noqa: S105  # the name, not a token
 class Options:
     """Everything one benchmark run needs to know."""
 
-    rounds: int = 3
-    duration_s: int = 10
+    # Short runs in more rounds: service and baseline of a pair see the same machine, whose
+    # speed drifts over tens of seconds on shared vCPUs.
+    rounds: int = 5
+    duration_s: int = 6
     warmup_s: int = 2
     connections: int = 32
     wrk_threads: int = 1

@@ -25,7 +25,7 @@ def test_headers_and_environment_are_name_value_pairs():
 def test_defaults_are_the_documented_bounded_run(monkeypatch):
     monkeypatch.delenv("BENCH_AUTH_TOKEN", raising=False)
     options = parse_args([])
-    assert (options.rounds, options.duration_s, options.connections) == (3, 10, 32)
+    assert (options.rounds, options.duration_s, options.connections) == (5, 6, 32)
     assert options.items >= 10_000
     assert options.endpoints == ("get_one", "list_50", "create", "health")
     assert options.token is None
