@@ -140,8 +140,9 @@ def as_json(row: tuple[Any, ...]) -> dict[str, object]:
         "name": name,
         "description": description,
         "price": str(price),
-        "created_at": created_at.isoformat(),
-        "updated_at": updated_at.isoformat(),
+        # The service's format: always with microseconds.
+        "created_at": created_at.isoformat(timespec="microseconds"),
+        "updated_at": updated_at.isoformat(timespec="microseconds"),
     }
 
 

@@ -30,6 +30,9 @@ from services.api.reads import read
 CHANGED_MEANWHILE = "The item changed since you read it; fetch it again."
 # PostgreSQL takes OFFSET as a bigint; a page further than that is past the end of any table.
 MAX_OFFSET = 2**63 - 1
+# Item ids are PostgreSQL integers: a larger id names no item, and would not fit the prepared
+# read's integer parameter.
+MAX_ID = 2**31 - 1
 ITEMS = Item.__table__
 CENT = Decimal(1).scaleb(-PRICE_SCALE)
 
@@ -87,7 +90,7 @@ def list_page(
 
 def get_owned_or_404(owner_id: int, item_id: int) -> Mapping[str, Any]:
     """The owner's item `item_id` as a row; another user's item is as missing as none at all."""
-    rows = read(ONE_OWNED, {"item_id": item_id, "owner_id": owner_id})
+    rows = read(ONE_OWNED, {"item_id": item_id, "owner_id": owner_id}) if item_id <= MAX_ID else []
     if not rows:
         _missing(item_id)
     return rows[0]

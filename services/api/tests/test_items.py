@@ -126,8 +126,9 @@ def test_delete_removes_the_item(client, db):
 
 
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
-def test_unknown_id_is_404(client, method):
-    response = getattr(client, method)(f"{URL}/999999", json=VALID, headers={"If-Match": "*"})
+@pytest.mark.parametrize("item_id", [999999, 2**31, 10**30])  # past PostgreSQL's integer too
+def test_unknown_id_is_404(client, method, item_id):
+    response = getattr(client, method)(f"{URL}/{item_id}", json=VALID, headers={"If-Match": "*"})
     assert response.status_code == 404
 
 
