@@ -70,7 +70,8 @@ class ApiSettings(ServiceSettings):
     # 1x4 209, 2x8 243, 3x4 177): one worker per vCPU keeps both busy, 4 threads cover the
     # database waits, more threads mostly add GIL contention and more workers than vCPUs only
     # context switches. 2x8 came out ahead only on a machine loaded by other jobs, at the same
-    # CPU per request (a bigger share of the contended CPUs), and needs twice the connections.
+    # CPU per request (a bigger share of the contended CPUs), and needs twice the connections;
+    # 4x2 came out ahead once, within the drift of a single series, at twice the memory.
     web_concurrency: int = Field(2, ge=1, le=32, description="Gunicorn worker processes.")
     worker_class: Literal["gthread", "sync"] = Field(
         "gthread", description="Gunicorn worker class: gthread (threads per worker) or sync."
