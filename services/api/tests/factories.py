@@ -2,12 +2,16 @@
 
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from flask import Flask
 
+from services.api.app import create_app
 from services.api.auth.passwords import hash_password
 from services.api.auth.tokens import issue_access_token
+from services.api.database import upgrade_to_head
 from services.api.extensions import db
 from services.api.items.models import Item
 from services.api.settings import ApiSettings
@@ -61,3 +65,13 @@ def make_settings(database_url: str, **overrides: object) -> ApiSettings:
     """Test settings pointing at `database_url`; rate limits high unless a test lowers them."""
     defaults = {"rate_limit_token": "1000/minute", "rate_limit_register": "1000/minute"}
     return ApiSettings(app_env="test", database_url=database_url, **{**defaults, **overrides})  # type: ignore[arg-type]
+
+
+def migrated_sqlite_app(directory: Path) -> Flask:
+    """The API on a SQLite file in `directory` (local development's database), at head."""
+    settings = make_settings("postgresql://unused/x").model_copy(
+        update={"database_url": None, "sqlite_path": str(directory / "api.sqlite3")}
+    )
+    app = create_app(settings)
+    upgrade_to_head(app)
+    return app

@@ -10,7 +10,7 @@ from libs.testing.postgres import postgres_database
 from services.api.app import create_app
 from services.api.database import MIGRATIONS_DIR, upgrade_to_head
 from services.api.extensions import db
-from services.api.tests.factories import make_settings
+from services.api.tests.factories import make_settings, migrated_sqlite_app
 
 
 def schema_drift(app):
@@ -42,11 +42,7 @@ def test_postgres_upgrade_from_empty_matches_the_models_and_downgrades_cleanly()
 # (with these warnings) and the test looks for it by name.
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_sqlite_runs_the_same_migrations(tmp_path):
-    settings = make_settings("postgresql://unused/x").model_copy(
-        update={"database_url": None, "sqlite_path": str(tmp_path / "api.sqlite3")}
-    )
-    app = create_app(settings)
-    upgrade_to_head(app)
+    app = migrated_sqlite_app(tmp_path)
     assert tables(app) == {"alembic_version", "items", "users"}
     assert schema_drift(app) == []
     with app.app_context(), db.engine.connect() as connection:

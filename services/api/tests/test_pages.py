@@ -6,10 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from services.api.app import create_app
-from services.api.database import upgrade_to_head
 from services.api.items.schemas import ItemSchema
-from services.api.tests.factories import ItemFactory, bearer_for, make_settings
+from services.api.tests.factories import ItemFactory, bearer_for, migrated_sqlite_app
 
 URL = "/api/v1/items"
 # What JSON must escape or keep: quotes, backslashes, control characters, non-ASCII text,
@@ -56,11 +54,7 @@ def test_postgresql_keeps_the_page_in_its_sort_order(auth_client, user, sort):
 
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_sqlite_pages_are_the_same_json(tmp_path):
-    settings = make_settings("postgresql://unused/x").model_copy(
-        update={"database_url": None, "sqlite_path": str(tmp_path / "api.sqlite3")}
-    )
-    app = create_app(settings)
-    upgrade_to_head(app)
+    app = migrated_sqlite_app(tmp_path)
     client = app.test_client()
     registered = client.post(
         "/api/v1/users", json={"email": "dev@example.com", "password": "correct horse battery"}
