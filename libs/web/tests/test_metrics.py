@@ -3,28 +3,13 @@
 import platform
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine
 
+from libs.testing.metrics import scrape, value
 from libs.testing.postgres import postgres_database
 from libs.web.tests.webapp import COMMIT, NOTES, VERSION, create_app
 
 NOTE_ROUTE = f"{NOTES}/<int:note_id>"
-
-
-def scrape(client):
-    response = client.get("/metrics")
-    assert response.status_code == 200
-    assert response.mimetype == "text/plain"
-    samples = {}
-    for family in text_string_to_metric_families(response.get_data(as_text=True)):
-        for sample in family.samples:
-            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return samples
-
-
-def value(samples, name, **labels):
-    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
 def test_requests_are_counted_by_method_route_template_and_status(client):
