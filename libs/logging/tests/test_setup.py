@@ -1,6 +1,5 @@
 """Log records come out as one JSON object per line, with the request id when set."""
 
-import io
 import json
 import logging
 import sys
@@ -11,22 +10,13 @@ import pytest
 from pythonjsonlogger.json import JsonFormatter
 
 from libs.logging import configure_logging, json_formatter, reset_request_id, set_request_id
+from libs.testing.logs import json_log_lines
 
 
 @pytest.fixture
 def stream():
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    for handler in saved_handlers:
-        root.removeHandler(handler)
-    buffer = io.StringIO()
-    configure_logging("INFO", stream=buffer)
-    yield buffer
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in saved_handlers:
-        root.addHandler(handler)
-    root.setLevel(saved_level)
+    with json_log_lines() as buffer:
+        yield buffer
 
 
 def lines(buffer):

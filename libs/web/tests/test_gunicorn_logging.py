@@ -1,6 +1,5 @@
 """gunicorn's error and access logs come out as JSON lines through libs/logging."""
 
-import io
 import json
 import logging
 from datetime import timedelta
@@ -8,7 +7,7 @@ from datetime import timedelta
 import pytest
 from gunicorn.config import Config
 
-from libs.logging import configure_logging
+from libs.testing.logs import json_log_lines
 from libs.web.gunicorn_logging import JsonLogger
 
 
@@ -21,20 +20,10 @@ class Response:
 
 @pytest.fixture
 def stream():
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
     gunicorn_loggers = [logging.getLogger(name) for name in ("gunicorn.error", "gunicorn.access")]
     saved = [(log, list(log.handlers), log.propagate) for log in gunicorn_loggers]
-    for handler in saved_handlers:
-        root.removeHandler(handler)
-    buffer = io.StringIO()
-    configure_logging("INFO", stream=buffer)
-    yield buffer
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in saved_handlers:
-        root.addHandler(handler)
-    root.setLevel(saved_level)
+    with json_log_lines() as buffer:
+        yield buffer
     for log, handlers, propagate in saved:
         log.handlers[:] = handlers
         log.propagate = propagate
