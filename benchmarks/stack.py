@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from benchmarks import auth
 from benchmarks.endpoints import Endpoint
@@ -16,10 +16,11 @@ from benchmarks.options import Options
 from benchmarks.progress import log
 from benchmarks.seed import has_version_column, owner_column, seed_items, settle
 from benchmarks.servers import Concurrency, Server
+from libs.auth.keys import signing_key_pem
 from libs.config import load_settings
+from libs.db.setup import upgrade_to_head
 from libs.testing.postgres import TestDatabase, database_on, throwaway_server
 from services.api.app import create_app
-from services.api.database import upgrade_to_head
 from services.api.settings import ApiSettings
 
 
@@ -49,7 +50,7 @@ def service_environment(database_url: str, options: Options, work: Path) -> dict
     return {
         "APP_ENV": "production",
         "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(48),
+        "AUTH_SIGNING_KEY": signing_key_pem(Ed25519PrivateKey.generate()),
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
         **options.service_env,
     }
