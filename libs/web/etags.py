@@ -6,6 +6,7 @@ A record's ETag is made of its id and version (`libs.db.models.Record`), so any 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from flask import request
@@ -23,8 +24,12 @@ ETAG_HEADER_DOC = {"ETag": "ETAG"}
 
 
 def etag_of(record: Any) -> str:
-    """The entity tag of a versioned record (unquoted)."""
-    return hashlib.sha256(f"{record.id}:{record.version}".encode()).hexdigest()[:32]
+    """The entity tag of a versioned record, an object or a row by column name (unquoted)."""
+    if isinstance(record, Mapping):
+        identity, version = record["id"], record["version"]
+    else:
+        identity, version = record.id, record.version
+    return hashlib.sha256(f"{identity}:{version}".encode()).hexdigest()[:32]
 
 
 def require_current(record: Any) -> None:

@@ -1,19 +1,21 @@
 """Owner-scoped records: each user reaches only their own, through a resource's `Records`.
 
-A record that belongs to someone else is as missing as one that does not exist (404). Lists
-are pages in a whitelisted order with their total in the same statement; writes check the
-record's ETag and version.
+A record that belongs to someone else is as missing as one that does not exist (404). Reads
+return rows (columns by name, no ORM objects to build); lists are pages in a whitelisted order
+with their total in the same statement; writes load ORM objects, checked against the record's
+ETag and version.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Generic, NoReturn, TypeVar
+from functools import cache
+from typing import Any, Generic, NoReturn, TypeVar, cast
 
 from flask import current_app
 from flask_smorest import abort
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,6 +27,8 @@ from libs.web.pagination import Page, offset
 
 ModelT = TypeVar("ModelT")
 SETTING = "DB_AUTOCOMMIT_READS"
+# The label of the total beside each row of a page; field names cannot start with "_".
+TOTAL = "_page_total"
 
 
 def contains(text: str) -> str:
@@ -51,67 +55,83 @@ class Records(Generic[ModelT]):
         search: str | None = None,
     ) -> None:
         self.db = db
-        # Any: a declarative model class, whose columns mypy cannot see on a type variable.
+        # A declarative model class, whose columns mypy cannot see on a type variable.
         self.model: Any = model
+        table: Any = model.__table__  # type: ignore[attr-defined]
         self.label = label
         self.sort_columns = sort_columns
         self.search = search
+        # Built once, with bound parameters: building a statement and its cache key on every
+        # request cost more than running it.
+        owned = (table.c.id == bindparam("record_id"), table.c.owner_id == bindparam("owner_id"))
+        self._one_row = select(table).where(*owned)
+        self._one_object = select(self.model).where(*owned)
+        self._statements = cache(self._page_statements)
 
     @property
     def sort_keys(self) -> tuple[str, ...]:
         """Every `sort` argument allowed: each column ascending, then descending."""
         return tuple(key for column in self.sort_columns for key in (column, f"-{column}"))
 
-    def _owned(self) -> list[ColumnElement[bool]]:
-        return [self.model.owner_id == current_user_id()]
-
-    def _filters(self, query: Mapping[str, Any]) -> list[ColumnElement[bool]]:
-        conditions = self._owned()
-        if self.search is not None and query.get(self.search) is not None:
-            column = getattr(self.model, self.search)
-            conditions.append(column.ilike(contains(query[self.search]), escape="/"))
-        return conditions
-
-    def _ordering(self, sort: str) -> tuple[ColumnElement[Any], ...]:
-        column = getattr(self.model, sort.removeprefix("-"))
-        identity = self.model.id
-        if sort.startswith("-"):
-            return column.desc(), identity.desc()
-        return column.asc(), identity.asc()
-
     def _reading(self) -> None:
         if current_app.config.get(SETTING, True):
             read_in_autocommit(self.db.session())
 
+    def _ordering(self, sort: str) -> tuple[ColumnElement[Any], ...]:
+        columns = self.model.__table__.c
+        column = columns[sort.removeprefix("-")]
+        if sort.startswith("-"):
+            return column.desc(), columns.id.desc()
+        return column.asc(), columns.id.asc()
+
+    def _page_statements(self, sort: str, filtered: bool) -> tuple[Select[Any], Select[Any]]:
+        """The page (rows and, as `_page_total`, the total) and the count alone."""
+        columns = self.model.__table__.c
+        conditions = [columns.owner_id == bindparam("owner_id")]
+        if filtered:
+            conditions.append(columns[self.search].ilike(bindparam("pattern"), escape="/"))
+        counting = select(func.count()).select_from(self.model.__table__).where(*conditions)
+        page = (
+            select(self.model.__table__, counting.scalar_subquery().label(TOTAL))
+            .where(*conditions)
+            .order_by(*self._ordering(sort))
+            .offset(bindparam("offset"))
+            .limit(bindparam("limit"))
+        )
+        return page, counting
+
     def page(self, query: Mapping[str, Any]) -> Page:
         """One page of the caller's records in `query`'s order and filter, and their total."""
         self._reading()
-        conditions = self._filters(query)
-        counting = select(func.count()).select_from(self.model).where(*conditions)
-        statement: Select[Any] = (
-            select(self.model, counting.scalar_subquery().label("total"))
-            .where(*conditions)
-            .order_by(*self._ordering(query["sort"]))
-            .offset(offset(query["page"], query["page_size"]))
-            .limit(query["page_size"])
-        )
-        rows = self.db.session.execute(statement).all()
+        filtered = self.search is not None and query.get(self.search) is not None
+        page, counting = self._statements(query["sort"], filtered)
+        parameters = {
+            "owner_id": current_user_id(),
+            "offset": offset(query["page"], query["page_size"]),
+            "limit": query["page_size"],
+            "pattern": contains(query[self.search]) if self.search and filtered else None,
+        }
+        rows = self.db.session.execute(page, parameters).mappings().all()
         if rows:
-            count = rows[0].total
+            count = rows[0][TOTAL]
         else:  # past the last page, or nothing at all: only the count can say
-            count = self.db.session.scalar(counting)
+            count = self.db.session.scalar(counting, parameters)
             if not count:
                 confirm_caller()  # no record proved the caller exists
-        return Page([row[0] for row in rows], count, query["page"], query["page_size"])
+        return Page(list(rows), count, query["page"], query["page_size"])
 
-    def get_or_404(self, record_id: int) -> ModelT:
-        """The caller's record `record_id`, to read."""
+    def get_or_404(self, record_id: int) -> Mapping[str, Any]:
+        """The caller's record `record_id`, to read: its columns by name."""
         self._reading()
-        return self._find_or_404(record_id)
+        parameters = {"record_id": record_id, "owner_id": current_user_id()}
+        row = self.db.session.execute(self._one_row, parameters).mappings().first()
+        if row is None:
+            self._missing(record_id)
+        return cast(Mapping[str, Any], row)
 
     def _find_or_404(self, record_id: int) -> ModelT:
-        statement = select(self.model).where(self.model.id == record_id, *self._owned())
-        record: ModelT | None = self.db.session.scalar(statement)
+        parameters = {"record_id": record_id, "owner_id": current_user_id()}
+        record: ModelT | None = self.db.session.scalar(self._one_object, parameters)
         if record is None:
             self._missing(record_id)
         return record

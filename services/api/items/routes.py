@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import url_for
@@ -45,7 +46,7 @@ class ItemById(MethodView):
 
     @blp.auth_required
     @blp.versioned(200, ItemSchema)
-    def get(self, item_id: int) -> Item:
+    def get(self, item_id: int) -> Mapping[str, Any]:
         """Get one of your items"""
         return items.get_or_404(item_id)
 
