@@ -24,14 +24,14 @@ class Items(MethodView):
     """The caller's items."""
 
     @blp.auth_required
-    @blp.arguments(ItemQuerySchema, location="query")
+    @blp.arguments(ItemQuerySchema(), location="query")
     @blp.paginated(ItemSchema)
     def get(self, query: dict[str, Any]) -> Page:
         """List your items"""
         return items.page(query)
 
     @blp.auth_required
-    @blp.arguments(ItemSchema)
+    @blp.arguments(ItemSchema())
     @blp.versioned(201, ItemSchema, headers=LOCATION_HEADER)
     def post(self, data: dict[str, Any]) -> tuple[Item, dict[str, str]]:
         """Create an item"""
@@ -51,7 +51,7 @@ class ItemById(MethodView):
         return items.get_or_404(item_id)
 
     @blp.auth_required
-    @blp.arguments(ItemSchema)
+    @blp.arguments(ItemSchema())
     @blp.versioned(200, ItemSchema)
     def put(self, data: dict[str, Any], item_id: int) -> Item:
         """Replace one of your items"""
