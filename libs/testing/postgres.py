@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -21,6 +20,7 @@ from psycopg2 import sql
 from sqlalchemy.engine import make_url
 
 from libs.testing.processes import free_port
+from libs.testing.tools import postgres_bindir
 
 INSTALL_HINT = (
     "The tests need a real PostgreSQL server. Either set TEST_DATABASE_URL to one the tests "
@@ -101,20 +101,10 @@ def _drop_database(admin: psycopg2.extensions.connection, name: str) -> None:
 
 def find_server_binaries() -> Path:
     """The directory holding `initdb` and `pg_ctl`: PATH, then pg_config, then Debian's layout."""
-    initdb = shutil.which("initdb")
-    if initdb:
-        return Path(initdb).parent
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        bindir = subprocess.run(
-            [pg_config, "--bindir"], capture_output=True, text=True, check=False
-        ).stdout.strip()
-        if bindir and (Path(bindir) / "initdb").exists():
-            return Path(bindir)
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
-    if candidates:
-        return Path(candidates[0]).parent
-    raise PostgresUnavailable(INSTALL_HINT)
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise PostgresUnavailable(INSTALL_HINT)
+    return bindir
 
 
 class PostgresServer:

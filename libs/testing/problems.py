@@ -1,4 +1,4 @@
-"""The check that a test-client response is a problem document in the shape the README gives."""
+"""The check that a test-client response is a problem document in the shape docs/api.md gives."""
 
 from __future__ import annotations
 

@@ -71,6 +71,6 @@ def test_a_server_can_be_stopped_and_started_again_with_its_data():
 
 def test_missing_binaries_say_what_to_install(monkeypatch):
     monkeypatch.setenv("PATH", "")
-    monkeypatch.setattr("libs.testing.postgres.glob.glob", lambda pattern: [])
+    monkeypatch.setattr("libs.testing.tools.glob.glob", lambda pattern: [])
     with pytest.raises(PostgresUnavailable, match="apt-get install postgresql"):
         find_server_binaries()
