@@ -1,8 +1,7 @@
-"""What the servers run on: the database, its data, and each app's environment."""
+"""What the servers run on: the database, its data, each app's environment and tokens."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from benchmarks.endpoints import Endpoint
 from benchmarks.options import Options
 from benchmarks.progress import log
 from benchmarks.seed import has_version_column, owner_column, seed_items, settle
-from benchmarks.servers import Concurrency, Server
+from benchmarks.servers import PEER, SERVICE, Concurrency, Server
 from libs.config import load_settings
 from libs.testing.postgres import TestDatabase, database_on, throwaway_server
 from services.api.app import create_app
@@ -42,17 +41,24 @@ def migrate(database_url: str) -> None:
     upgrade_to_head(create_app(settings))
 
 
-def service_environment(database_url: str, options: Options, work: Path) -> dict[str, str]:
-    """The service's settings: production mode with a secret made for this run only."""
+def service_environment(
+    database_url: str, options: Options, work: Path, key: auth.RunKey
+) -> dict[str, str]:
+    """The service's settings: production mode with a key made for this run only."""
     metrics_dir = work / "prometheus"
     metrics_dir.mkdir(exist_ok=True)
     return {
         "APP_ENV": "production",
         "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(48),
+        **auth.api_key_environment(key),
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
         **options.service_env,
     }
+
+
+def peer_environment(database_url: str, key: auth.RunKey) -> dict[str, str]:
+    """The peer's settings: the same database, and the public half of the run's key."""
+    return {"DATABASE_URL": database_url, "AUTH_PUBLIC_KEYS": key.jwks}
 
 
 def baseline_environment(
@@ -77,10 +83,13 @@ def baseline_environment(
     return env
 
 
+Tokens = auth.TokenSource | auth.MintedTokens
+
+
 @dataclass
 class Seeded:
     """The data set, and the credentials of the owner whose reads are measured and of the one
-    whose writes are (the same owner when there is only one)."""
+    whose writes are (the same owner when there is only one), for the service and the peer."""
 
     readable_ids: list[int]
     owners: int
@@ -89,13 +98,19 @@ class Seeded:
     versioned: bool = False
     writer_id: int | None = None
     writer_tokens: auth.TokenSource | None = None
+    peer_tokens: auth.MintedTokens | None = None
+    peer_writer_tokens: auth.MintedTokens | None = None
 
-    def tokens_for(self, endpoint: Endpoint) -> auth.TokenSource | None:
-        """The token source for `endpoint`'s requests."""
-        return self.writer_tokens if endpoint.as_writer else self.tokens
+    def tokens_for(self, endpoint: Endpoint, server: str = SERVICE) -> Tokens | None:
+        """The token source for `endpoint`'s requests to `server` (the baseline needs none)."""
+        if server == PEER:
+            return self.peer_writer_tokens if endpoint.as_writer else self.peer_tokens
+        if server == SERVICE:
+            return self.writer_tokens if endpoint.as_writer else self.tokens
+        return None
 
 
-def seed(service: Server, database_url: str, options: Options) -> Seeded:
+def seed(service: Server, database_url: str, options: Options, key: auth.RunKey) -> Seeded:
     """Register owners through the API when it has users, then bulk insert the items."""
     owners: list[auth.Owner] = []
     if auth.supports_owners(auth.api_paths(service.base_url)):
@@ -117,6 +132,7 @@ def seed(service: Server, database_url: str, options: Options) -> Seeded:
     readable = mine[:: max(1, len(mine) // options.sample_ids)][: options.sample_ids]
     margin = options.duration_s + options.timeout_s + 60
     tokens = [auth.TokenSource(service.base_url, owner, margin) for owner in owners[:2]]
+    peer_tokens = [auth.MintedTokens(key, owner, margin) for owner in owners[:2]]
     return Seeded(
         readable_ids=readable,
         owners=len(owners),
@@ -125,6 +141,8 @@ def seed(service: Server, database_url: str, options: Options) -> Seeded:
         versioned=versioned,
         writer_id=owners[1].id if len(owners) > 1 else None,
         writer_tokens=tokens[-1] if tokens else None,
+        peer_tokens=peer_tokens[0] if peer_tokens else None,
+        peer_writer_tokens=peer_tokens[-1] if peer_tokens else None,
     )
 
 
