@@ -96,7 +96,10 @@ def compare_servers(
 ) -> list[Comparison]:
     """Warm up, then run every server per endpoint in turn, round after round."""
     by_endpoint = list(
-        zip(*(targets(server, options.endpoints, options, seeded) for server in servers), strict=True)
+        zip(
+            *(targets(server, options.endpoints, options, seeded) for server in servers),
+            strict=True,
+        )
     )
     for group in by_endpoint:
         for target in group:

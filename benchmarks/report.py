@@ -32,8 +32,8 @@ def _errors(figures: Figures) -> str:
 
 def _servers(c: Comparison) -> list[tuple[str, Figures]]:
     """The servers measured on an endpoint, in the report's order and names."""
-    named = [("API", c.service)] + ([("peer", c.peer)] if c.peer is not None else [])
-    return named + [("bare", c.baseline)]
+    peer = [("peer", c.peer)] if c.peer is not None else []
+    return [("API", c.service), *peer, ("bare", c.baseline)]
 
 
 def _slash(values: list[str]) -> str:

@@ -187,13 +187,16 @@ def uvicorn(
     name: str, pex: Path, workers: int, env: Mapping[str, str], work_dir: Path
 ) -> Iterator[Server]:
     """Run the peer (its PEX runs uvicorn) with `workers` processes until the block exits."""
+    pex = pex.resolve()  # the server runs in `work_dir`
     if not pex.is_file():
         raise ServerError(
             f"the peer is not built at {pex}: run `./pants package {PEER_TARGET}` first"
         )
     port = free_port()
     # The PEX brings its own dependencies: nothing of this process's path may leak into it.
-    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PEX_")}
+    inherited = {
+        k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PEX_")
+    }
     with _served(
         name,
         uvicorn_command(pex, PEER_APP, port, workers),

@@ -12,7 +12,9 @@ from sqlmodel import DateTime, Field, SQLModel
 
 NAME_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 2000
-PRICE_MAX = Decimal("9999999999.99")  # numeric(12, 2)
+# The price column is numeric(12, 2): up to 9999999999.99.
+PRICE_DIGITS = 12
+PRICE_PLACES = 2
 PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
@@ -66,7 +68,7 @@ class ItemBase(SQLModel):
 
     name: Name = Field(min_length=1, max_length=NAME_MAX_LENGTH)
     description: Name | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
-    price: Price = Field(ge=0, le=PRICE_MAX, decimal_places=2)
+    price: Price = Field(ge=0, max_digits=PRICE_DIGITS, decimal_places=PRICE_PLACES)
 
 
 class ItemCreate(ItemBase):

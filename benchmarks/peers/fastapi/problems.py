@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 import uuid
 from http import HTTPStatus
 from typing import Any
@@ -15,6 +16,8 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 REQUEST_ID_HEADER = "X-Request-ID"
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 INVALID_FIELDS = "The request has invalid fields; see errors."
+# The API names where an invalid field was as webargs does: a JSON body is "json".
+LOCATIONS = {"body": "json"}
 
 
 def request_id(request: Request) -> str:
@@ -28,7 +31,7 @@ def problem(
     status: int,
     detail: str,
     errors: Any = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """An application/problem+json response for `request`."""
     identifier = request_id(request)
@@ -57,12 +60,13 @@ async def http_exception(request: Request, error: Exception) -> JSONResponse:
 
 
 async def validation_error(request: Request, error: Exception) -> JSONResponse:
-    """Invalid query or body: 422 with Pydantic's errors by field."""
+    """Invalid query or body: 422 with Pydantic's messages by location, then field."""
     assert isinstance(error, RequestValidationError)  # noqa: S101  # registered for that only
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, dict[str, list[str]]] = {}
     for failure in error.errors():
-        location = ".".join(str(part) for part in failure["loc"][1:]) or str(failure["loc"][0])
-        errors.setdefault(location, []).append(str(failure["msg"]))
+        where, *field = (str(part) for part in failure["loc"])
+        fields = errors.setdefault(LOCATIONS.get(where, where), {})
+        fields.setdefault(".".join(field) or where, []).append(str(failure["msg"]))
     return problem(request, HTTPStatus.UNPROCESSABLE_ENTITY, INVALID_FIELDS, errors)
 
 
