@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 import uuid
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
