@@ -5,40 +5,30 @@ issues JWTs from `POST /api/v1/auth/token`. Before those endpoints exist, the be
 with no owners and no token. If the contract lands with other names or fields, this module is
 the one to change.
 
-Each run makes one Ed25519 key (`RunKey`, with OpenSSL, as the API's docs make one). The API
-gets it as AUTH_SIGNING_KEY, and every server its public half as AUTH_PUBLIC_KEYS. While the
-API still signs HS256 tokens with SECRET_KEY (until issue 14 lands), the peer's tokens are
-minted here with the run's key and the API's claims (`MintedTokens`); once the API signs with
-AUTH_SIGNING_KEY, its own tokens serve the peer as well and `MintedTokens` can go.
+The API gets the run's key (benchmarks.keys) as AUTH_SIGNING_KEY, and every server its public
+half as AUTH_PUBLIC_KEYS. While the API still signs HS256 tokens with SECRET_KEY (until issue
+14 lands), the peer's tokens are minted with the run's key and the API's claims
+(`MintedTokens`); once the API signs with AUTH_SIGNING_KEY, its own tokens serve the peer as
+well and `MintedTokens` can go.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import secrets
-import shutil
-import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jwt
 import requests
+
+from benchmarks.keys import MINTED_TTL_S, RunKey
 
 REGISTER_PATH = "/api/v1/users"
 TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105  # a URL path, not a password
 SPEC_PATH = "/api/v1/openapi.json"
 _TIMEOUT_S = 30
 _RATE_LIMIT_WAIT_S = 180
-# The API's token claims (services/api/auth/tokens.py).
-ISSUER = AUDIENCE = "items-api"
-MINTED_TTL_S = 900
-# An Ed25519 public key in DER (SubjectPublicKeyInfo) ends with its 32 raw bytes.
-_RAW_PUBLIC_KEY_BYTES = 32
 
 
 class AuthError(RuntimeError):
@@ -96,71 +86,6 @@ class TokenSource:
             claims = jwt.decode(self._token, options={"verify_signature": False})
             self._expires_at = float(claims.get("exp", time.time() + 3600))
         return self._token
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _openssl(*arguments: str, stdin: bytes | None = None) -> bytes:
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        raise AuthError("openssl (OpenSSL 3) is needed to make the run's Ed25519 key")
-    completed = subprocess.run(
-        [openssl, *arguments], input=stdin, capture_output=True, check=False, timeout=_TIMEOUT_S
-    )
-    if completed.returncode != 0:
-        raise AuthError(f"openssl {arguments[0]} failed: {completed.stderr.decode()[:300]}")
-    return completed.stdout
-
-
-@dataclass(frozen=True)
-class RunKey:
-    """The run's Ed25519 key: the PEM the API signs with, and the JWKS everyone checks with."""
-
-    private_pem: str = field(repr=False)
-    jwks: str
-    kid: str
-
-    @classmethod
-    def generate(cls) -> RunKey:
-        """A new key, never written anywhere but this process's memory."""
-        pem = _openssl("genpkey", "-algorithm", "ed25519").decode("ascii")
-        der = _openssl("pkey", "-pubout", "-outform", "DER", stdin=pem.encode())
-        x = _b64url(der[-_RAW_PUBLIC_KEY_BYTES:])
-        # RFC 7638: the SHA-256 of the required members, sorted, without whitespace.
-        members = json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"))
-        kid = _b64url(hashlib.sha256(members.encode()).digest())
-        jwk = {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": "EdDSA", "use": "sig"}
-        return cls(private_pem=pem, jwks=json.dumps({"keys": [jwk]}), kid=kid)
-
-    def sign(self, message: bytes) -> bytes:
-        """The Ed25519 signature of `message`."""
-        with tempfile.TemporaryDirectory(prefix="bench-key-") as directory:
-            key_file, message_file = Path(directory) / "key.pem", Path(directory) / "message"
-            key_file.touch(mode=0o600)
-            key_file.write_text(self.private_pem)
-            # Ed25519 signs the whole message at once, which openssl reads from a file only.
-            message_file.write_bytes(message)
-            return _openssl(
-                "pkeyutl", "-sign", "-rawin", "-inkey", str(key_file), "-in", str(message_file)
-            )
-
-    def mint(self, user_id: int, ttl_s: int = MINTED_TTL_S) -> str:
-        """An access token for `user_id` with the API's claims, signed with this key."""
-        now = int(time.time())
-        header = {"alg": "EdDSA", "typ": "JWT", "kid": self.kid}
-        claims = {
-            "sub": str(user_id),
-            "iat": now,
-            "exp": now + ttl_s,
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-        }
-        signing_input = ".".join(
-            _b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims)
-        )
-        return f"{signing_input}.{_b64url(self.sign(signing_input.encode('ascii')))}"
 
 
 def api_key_environment(key: RunKey) -> dict[str, str]:

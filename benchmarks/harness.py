@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import auth, wrk
+from benchmarks import wrk
+from benchmarks.keys import RunKey
 from benchmarks.measure import compare_servers
 from benchmarks.options import DEFAULT_CONFIG_MODULE, Options, default_config
 from benchmarks.progress import log
@@ -53,7 +54,7 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
         work = Path(work_name)
         log(f"PostgreSQL {database.server_version}: migrating")
         migrate(database.url)
-        key = auth.RunKey.generate()
+        key = RunKey.generate()
         env = service_environment(database.url, options, work, key)
         found = config_concurrency(config, env)
         concurrency = Concurrency(

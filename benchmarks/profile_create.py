@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 
 from benchmarks import auth
 from benchmarks.endpoints import CREATE_BODY
+from benchmarks.keys import RunKey
 from benchmarks.stack import benchmark_database, migrate
 from services.api.app import create_app
 
@@ -79,7 +80,7 @@ def signed_in_client(database_url: str) -> tuple[Any, FlaskClient, dict[str, str
     """The production app in this process, its test client, and a registered user's create
     headers and id."""
     os.environ.update({"APP_ENV": "production", "DATABASE_URL": database_url})
-    os.environ.update(auth.api_key_environment(auth.RunKey.generate()))
+    os.environ.update(auth.api_key_environment(RunKey.generate()))
     app = create_app()
     client = app.test_client()
     credentials = {"email": "profile@example.com", "password": "profile-password-1"}

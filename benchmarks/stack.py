@@ -11,6 +11,7 @@ import psycopg2
 
 from benchmarks import auth
 from benchmarks.endpoints import Endpoint
+from benchmarks.keys import RunKey
 from benchmarks.options import Options
 from benchmarks.progress import log
 from benchmarks.seed import has_version_column, owner_column, seed_items, settle
@@ -42,7 +43,7 @@ def migrate(database_url: str) -> None:
 
 
 def service_environment(
-    database_url: str, options: Options, work: Path, key: auth.RunKey
+    database_url: str, options: Options, work: Path, key: RunKey
 ) -> dict[str, str]:
     """The service's settings: production mode with a key made for this run only."""
     metrics_dir = work / "prometheus"
@@ -56,7 +57,7 @@ def service_environment(
     }
 
 
-def peer_environment(database_url: str, key: auth.RunKey) -> dict[str, str]:
+def peer_environment(database_url: str, key: RunKey) -> dict[str, str]:
     """The peer's settings: the same database, and the public half of the run's key."""
     return {"DATABASE_URL": database_url, "AUTH_PUBLIC_KEYS": key.jwks}
 
@@ -110,7 +111,7 @@ class Seeded:
         return None
 
 
-def seed(service: Server, database_url: str, options: Options, key: auth.RunKey) -> Seeded:
+def seed(service: Server, database_url: str, options: Options, key: RunKey) -> Seeded:
     """Register owners through the API when it has users, then bulk insert the items."""
     owners: list[auth.Owner] = []
     if auth.supports_owners(auth.api_paths(service.base_url)):

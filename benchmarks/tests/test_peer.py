@@ -14,8 +14,8 @@ import psycopg2
 import pytest
 import requests
 
-from benchmarks import auth
 from benchmarks.endpoints import CREATE_BODY, DEFAULT_LIST_QUERY
+from benchmarks.keys import RunKey
 from benchmarks.options import Options, default_config
 from benchmarks.servers import (
     PEER,
@@ -63,7 +63,7 @@ def servers():
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="peer-")))
         database = stack.enter_context(benchmark_database(os.environ.get("TEST_DATABASE_URL")))
         migrate(database.url)
-        key = auth.RunKey.generate()
+        key = RunKey.generate()
         env = {
             **service_environment(database.url, options, work, key),
             **concurrency_environment(options, concurrency),
