@@ -36,6 +36,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '8000') + '/health', timeout=4)"]
 # Migrations are a one-off run of this image with another command (never part of start-up):
 #   python -m services.api.manage db upgrade
-CMD ["gunicorn", "--config", "python:services.api.gunicorn_config", "services.api.wsgi:app"]
+CMD ["gunicorn", "--config", "python:libs.web.gunicorn_config", "services.api.wsgi:app"]
 COPY --from=deps /app /app
 COPY --from=code /app/lib/python3.11/site-packages /app/lib/python3.11/site-packages

@@ -1,15 +1,12 @@
-"""Owners and bearer tokens: the API's, made through its own API, and the peer's.
+"""Owners and bearer tokens, made by the service itself through its own API.
 
 The API contract (issue 3) registers users with `POST /api/v1/users` (email, password) and
 issues JWTs from `POST /api/v1/auth/token`. Before those endpoints exist, the benchmark runs
 with no owners and no token. If the contract lands with other names or fields, this module is
 the one to change.
 
-The API gets the run's key (benchmarks.keys) as AUTH_SIGNING_KEY, and every server its public
-half as AUTH_PUBLIC_KEYS. While the API still signs HS256 tokens with SECRET_KEY (until issue
-14 lands), the peer's tokens are minted with the run's key and the API's claims
-(`MintedTokens`); once the API signs with AUTH_SIGNING_KEY, its own tokens serve the peer as
-well and `MintedTokens` can go.
+The API signs its tokens with the run's key (benchmarks.keys); every server checks them with
+its public half, so the API's tokens serve the peer as well.
 """
 
 from __future__ import annotations
@@ -21,8 +18,6 @@ from typing import Any
 
 import jwt
 import requests
-
-from benchmarks.keys import MINTED_TTL_S, RunKey
 
 REGISTER_PATH = "/api/v1/users"
 TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105  # a URL path, not a password
@@ -85,32 +80,6 @@ class TokenSource:
             self._token = str(body["access_token"])
             claims = jwt.decode(self._token, options={"verify_signature": False})
             self._expires_at = float(claims.get("exp", time.time() + 3600))
-        return self._token
-
-
-def api_key_environment(key: RunKey) -> dict[str, str]:
-    """The API's signing settings for this run."""
-    return {
-        # What the API signs with until issue 14 lands; then this line goes.
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "AUTH_SIGNING_KEY": key.private_pem,
-        "AUTH_PUBLIC_KEYS": key.jwks,
-    }
-
-
-class MintedTokens:
-    """The peer's bearer token for one owner, minted again when it is about to expire."""
-
-    def __init__(self, key: RunKey, owner: Owner, margin_s: float) -> None:
-        self.key, self.owner, self.margin_s = key, owner, margin_s
-        self._token: str | None = None
-        self._expires_at = 0.0
-
-    def current(self) -> str:
-        """A token valid for at least `margin_s` more seconds."""
-        if self._token is None or self._expires_at - time.time() < self.margin_s:
-            ttl = max(MINTED_TTL_S, int(self.margin_s) * 2)
-            self._token, self._expires_at = self.key.mint(self.owner.id, ttl), time.time() + ttl
         return self._token
 
 

@@ -68,7 +68,7 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
             service = servers.enter_context(
                 gunicorn(SERVICE, SERVICE_APP, concurrency, config, env, work)
             )
-            seeded = seed(service, database.url, options, key)
+            seeded = seed(service, database.url, options)
             log(f"seeded {options.items} items, {seeded.owners} owners")
             peer = servers.enter_context(
                 uvicorn(

@@ -23,7 +23,7 @@ class Target:
     server: Server
     endpoint: Endpoint
     paths: list[str]
-    tokens: auth.TokenSource | auth.MintedTokens | None = None
+    tokens: auth.TokenSource | None = None
     token: str | None = None
     extra_headers: dict[str, str] | None = None
 

@@ -13,8 +13,8 @@ from benchmarks.baseline import LIST_SORTS
 from benchmarks.endpoints import DEFAULT_LIST_QUERY, DEFAULT_LIST_SORT, endpoints
 from benchmarks.servers import Concurrency
 
-# The production config, the one the image runs (`--config python:services.api.gunicorn_config`).
-DEFAULT_CONFIG_MODULE = "services.api.gunicorn_config"
+# The production config, the one the image runs (`--config python:libs.web.gunicorn_config`).
+DEFAULT_CONFIG_MODULE = "libs.web.gunicorn_config"
 TOKEN_VARIABLE = "BENCH_AUTH_TOKEN"  # noqa: S105  # the name, not a token
 # Where `./pants package benchmarks/peers/fastapi:peer` puts the peer.
 DEFAULT_PEER_PEX = Path("dist/benchmarks.peers.fastapi/peer.pex")

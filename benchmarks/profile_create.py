@@ -23,7 +23,6 @@ from typing import Any
 import psycopg2
 from flask.testing import FlaskClient
 
-from benchmarks import auth
 from benchmarks.endpoints import CREATE_BODY
 from benchmarks.keys import RunKey
 from benchmarks.stack import benchmark_database, migrate
@@ -32,6 +31,8 @@ from services.api.app import create_app
 OUTPUT = Path("benchmarks/results/create_profile.md")
 ITEMS = "/api/v1/items"
 WARMUP = 200
+# Where a resource's create stores the record (the API's items are the kit's Records).
+CREATE_FILE = "libs/web/records.py"
 TOP_FUNCTIONS = 25
 _PACKAGE = re.compile(r"site-packages/([^/]+)/|/(libs|services|benchmarks)/")
 
@@ -80,7 +81,7 @@ def signed_in_client(database_url: str) -> tuple[Any, FlaskClient, dict[str, str
     """The production app in this process, its test client, and a registered user's create
     headers and id."""
     os.environ.update({"APP_ENV": "production", "DATABASE_URL": database_url})
-    os.environ.update(auth.api_key_environment(RunKey.generate()))
+    os.environ.update(RunKey.generate().api_environment())
     app = create_app()
     client = app.test_client()
     credentials = {"email": "profile@example.com", "password": "profile-password-1"}
@@ -137,12 +138,12 @@ def by_package(rows: Rows, count: int) -> list[tuple[str, float]]:
 
 
 def orm_overhead_ms(rows: Rows, count: int) -> float:
-    """What the service's create() spends around PostgreSQL: its cumulative time less the
-    driver's calls (SQLAlchemy's session, statement and result machinery, mostly)."""
+    """What the kit's create (`Records.create`) spends around PostgreSQL: its cumulative time
+    less the driver's calls (SQLAlchemy's session, flush and result machinery, mostly)."""
     create_s = sum(
         cumulative_s
         for (file_name, _, function), (_, _, _, cumulative_s, _) in rows.items()
-        if file_name.endswith("services/api/items/service.py") and function == "create"
+        if file_name.endswith(CREATE_FILE) and function == "create"
     )
     driver_s = sum(
         own_s
@@ -175,8 +176,8 @@ def report(
         f"transaction (BEGIN, INSERT, COMMIT: three round trips, as the API's create sends it), "
         f"{trips['autocommit']:.2f} ms in autocommit (one round trip, as the bare handler's).",
         "",
-        f"Inside the service's create(), around PostgreSQL (SQLAlchemy's session, statement "
-        f"and result machinery): {orm_overhead_ms(rows, count):.3f} ms per create, profiled.",
+        f"Inside `Records.create`, around PostgreSQL (SQLAlchemy's session, flush and result "
+        f"machinery): {orm_overhead_ms(rows, count):.3f} ms per create, profiled.",
         "",
         "| package | own ms per create | share |",
         "| --- | ---: | ---: |",

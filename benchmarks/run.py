@@ -9,7 +9,6 @@ from types import FrameType
 
 from benchmarks import harness, report
 from benchmarks.auth import AuthError
-from benchmarks.keys import KeyToolError
 from benchmarks.options import parse_args
 from benchmarks.servers import ServerError
 from benchmarks.wrk import WrkError
@@ -29,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         results, comparisons = harness.run(options)
-    except (AuthError, KeyToolError, PostgresUnavailable, ServerError, WrkError) as error:
+    except (AuthError, PostgresUnavailable, ServerError, WrkError) as error:
         print(f"benchmark: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

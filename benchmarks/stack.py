@@ -17,9 +17,9 @@ from benchmarks.progress import log
 from benchmarks.seed import has_version_column, owner_column, seed_items, settle
 from benchmarks.servers import PEER, SERVICE, Concurrency, Server
 from libs.config import load_settings
+from libs.db.setup import upgrade_to_head
 from libs.testing.postgres import TestDatabase, database_on, throwaway_server
 from services.api.app import create_app
-from services.api.database import upgrade_to_head
 from services.api.settings import ApiSettings
 
 
@@ -51,7 +51,7 @@ def service_environment(
     return {
         "APP_ENV": "production",
         "DATABASE_URL": database_url,
-        **auth.api_key_environment(key),
+        **key.api_environment(),
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
         **options.service_env,
     }
@@ -84,13 +84,10 @@ def baseline_environment(
     return env
 
 
-Tokens = auth.TokenSource | auth.MintedTokens
-
-
 @dataclass
 class Seeded:
     """The data set, and the credentials of the owner whose reads are measured and of the one
-    whose writes are (the same owner when there is only one), for the service and the peer."""
+    whose writes are (the same owner when there is only one)."""
 
     readable_ids: list[int]
     owners: int
@@ -99,19 +96,16 @@ class Seeded:
     versioned: bool = False
     writer_id: int | None = None
     writer_tokens: auth.TokenSource | None = None
-    peer_tokens: auth.MintedTokens | None = None
-    peer_writer_tokens: auth.MintedTokens | None = None
 
-    def tokens_for(self, endpoint: Endpoint, server: str = SERVICE) -> Tokens | None:
-        """The token source for `endpoint`'s requests to `server` (the baseline needs none)."""
-        if server == PEER:
-            return self.peer_writer_tokens if endpoint.as_writer else self.peer_tokens
-        if server == SERVICE:
-            return self.writer_tokens if endpoint.as_writer else self.tokens
-        return None
+    def tokens_for(self, endpoint: Endpoint, server: str = SERVICE) -> auth.TokenSource | None:
+        """The token source for `endpoint`'s requests to `server`: the API's tokens serve the
+        peer too; the baseline needs none."""
+        if server not in (SERVICE, PEER):
+            return None
+        return self.writer_tokens if endpoint.as_writer else self.tokens
 
 
-def seed(service: Server, database_url: str, options: Options, key: RunKey) -> Seeded:
+def seed(service: Server, database_url: str, options: Options) -> Seeded:
     """Register owners through the API when it has users, then bulk insert the items."""
     owners: list[auth.Owner] = []
     if auth.supports_owners(auth.api_paths(service.base_url)):
@@ -133,7 +127,6 @@ def seed(service: Server, database_url: str, options: Options, key: RunKey) -> S
     readable = mine[:: max(1, len(mine) // options.sample_ids)][: options.sample_ids]
     margin = options.duration_s + options.timeout_s + 60
     tokens = [auth.TokenSource(service.base_url, owner, margin) for owner in owners[:2]]
-    peer_tokens = [auth.MintedTokens(key, owner, margin) for owner in owners[:2]]
     return Seeded(
         readable_ids=readable,
         owners=len(owners),
@@ -142,8 +135,6 @@ def seed(service: Server, database_url: str, options: Options, key: RunKey) -> S
         versioned=versioned,
         writer_id=owners[1].id if len(owners) > 1 else None,
         writer_tokens=tokens[-1] if tokens else None,
-        peer_tokens=peer_tokens[0] if peer_tokens else None,
-        peer_writer_tokens=peer_tokens[-1] if peer_tokens else None,
     )
 
 

@@ -1,29 +1,22 @@
-"""The run's key: the JWKS and kid the API's contract names, and EdDSA signatures, checked
-against the Ed25519 example of RFC 8037 (appendix A)."""
+"""The run's key: the JWKS and kid of the API's contract, and tokens the API's verifier takes."""
 
 import base64
 import json
 
 from benchmarks.keys import RunKey
+from libs.auth.keys import parse_public_keys
+from libs.auth.tokens import TokenVerifier
 
-# RFC 8037 A.1: the example private key `d`, and what the RFC derives from it.
+# RFC 8037 A.1: the example private key `d`, its public `x`, and (A.3) its thumbprint.
 RFC_D = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"
 RFC_X = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
-RFC_THUMBPRINT = "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"  # A.3
-RFC_SIGNING_INPUT = b"eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc"  # A.4
-RFC_SIGNATURE = (
-    "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg"
-)
+RFC_THUMBPRINT = "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
 # PKCS#8 (RFC 8410) wrapping of a raw Ed25519 private key: this prefix, then the 32 bytes.
 PKCS8_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
 
 
-def b64url_decode(text):
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def rfc_key():
-    der = PKCS8_PREFIX + b64url_decode(RFC_D)
+    der = PKCS8_PREFIX + base64.urlsafe_b64decode(RFC_D + "=")
     body = base64.encodebytes(der).decode("ascii")
     return RunKey.from_pem(f"-----BEGIN PRIVATE KEY-----\n{body}-----END PRIVATE KEY-----\n")
 
@@ -31,30 +24,24 @@ def rfc_key():
 def test_the_jwks_holds_the_public_key_named_by_its_rfc_7638_thumbprint():
     key = rfc_key()
     assert key.kid == RFC_THUMBPRINT
-    assert json.loads(key.jwks) == {
-        "keys": [
-            {
-                "kty": "OKP",
-                "crv": "Ed25519",
-                "x": RFC_X,
-                "kid": RFC_THUMBPRINT,
-                "alg": "EdDSA",
-                "use": "sig",
-            }
-        ]
-    }
+    [jwk] = json.loads(key.jwks)["keys"]
+    assert (jwk["kty"], jwk["crv"], jwk["x"], jwk["kid"]) == (
+        "OKP",
+        "Ed25519",
+        RFC_X,
+        RFC_THUMBPRINT,
+    )
 
 
-def test_signatures_are_the_rfc_s_ed25519_signatures():
-    signature = base64.urlsafe_b64encode(rfc_key().sign(RFC_SIGNING_INPUT)).rstrip(b"=")
-    assert signature.decode() == RFC_SIGNATURE
+def test_the_api_gets_the_key_and_its_public_half():
+    key = rfc_key()
+    environment = key.api_environment()
+    assert RunKey.from_pem(environment["AUTH_SIGNING_KEY"]).kid == key.kid
+    assert environment["AUTH_PUBLIC_KEYS"] == key.jwks
 
 
-def test_minted_tokens_carry_the_api_s_claims_and_the_key_s_kid():
+def test_minted_tokens_are_what_the_api_s_verifier_accepts():
     key = RunKey.generate()
-    header, claims, _ = key.mint(7, ttl_s=120).split(".")
-    assert json.loads(b64url_decode(header)) == {"alg": "EdDSA", "typ": "JWT", "kid": key.kid}
-    decoded = json.loads(b64url_decode(claims))
-    assert (decoded["sub"], decoded["iss"], decoded["aud"]) == ("7", "items-api", "items-api")
-    assert decoded["exp"] - decoded["iat"] == 120
+    verifier = TokenVerifier(parse_public_keys(key.jwks), "items-api", "items-api")
+    assert verifier.user_id(key.mint(7)) == 7
     assert "PRIVATE" not in repr(key)

@@ -4,12 +4,10 @@ headers (pagination, Link, ETag, Location, the Bearer challenge), on one real da
 import json
 import os
 import tempfile
-import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-import jwt
 import psycopg2
 import pytest
 import requests
@@ -51,7 +49,7 @@ class Running:
     peer: Server
     seeded: Seeded
     others_ids: list[int]  # items of an owner whose tokens the requests never carry
-    api_env: dict[str, str]
+    key: RunKey
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +69,7 @@ def servers():
         api = stack.enter_context(
             gunicorn(SERVICE, SERVICE_APP, concurrency, default_config(), env, work)
         )
-        seeded = seed(api, database.url, options, key)
+        seeded = seed(api, database.url, options)
         with psycopg2.connect(database.url) as connection, connection.cursor() as cursor:
             cursor.execute("SELECT id FROM items WHERE owner_id = %s", (seeded.writer_id,))
             others = [row[0] for row in cursor.fetchall()]
@@ -79,7 +77,7 @@ def servers():
         peer = stack.enter_context(
             uvicorn(PEER, PEER_PEX, 1, peer_environment(database.url, key), work)
         )
-        yield Running(api, peer, seeded, others, env)
+        yield Running(api, peer, seeded, others, key)
 
 
 def send(server, token, method, path, headers=None, body=None):
@@ -94,12 +92,12 @@ def send(server, token, method, path, headers=None, body=None):
 
 
 def exchange(servers, method, path, *, token=True, **kwargs):
-    """The same request to the API (with its token) and to the peer (with its own)."""
-    api_token = servers.seeded.tokens.current() if token is True else token
-    peer_token = servers.seeded.peer_tokens.current() if token is True else token
+    """The same request, with the same token (by default the API's own), to both."""
+    if token is True:
+        token = servers.seeded.tokens.current()
     return (
-        send(servers.api, api_token, method, path, **kwargs),
-        send(servers.peer, peer_token, method, path, **kwargs),
+        send(servers.api, token, method, path, **kwargs),
+        send(servers.peer, token, method, path, **kwargs),
     )
 
 
@@ -157,16 +155,6 @@ def test_requests_without_a_valid_token_get_the_same_401_challenge(servers, toke
         assert_same(api, peer)
 
 
-def tokens_for_nobody(servers):
-    """Validly signed tokens naming a user that does not exist: (the API's, the peer's)."""
-    nobody = 2**31 - 1
-    now = int(time.time())
-    claims = {"sub": str(nobody), "iat": now, "exp": now + 600, "iss": "items-api"}
-    # The API signs HS256 with SECRET_KEY until it signs with the run's key (issue 14).
-    api_token = jwt.encode({**claims, "aud": "items-api"}, servers.api_env["SECRET_KEY"], "HS256")
-    return api_token, servers.seeded.peer_tokens.key.mint(nobody)
-
-
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
@@ -176,9 +164,7 @@ def tokens_for_nobody(servers):
     ],
 )
 def test_a_token_for_a_user_that_no_longer_exists_gets_the_same_401(servers, method, path, body):
-    api_token, peer_token = tokens_for_nobody(servers)
-    api = send(servers.api, api_token, method, path, body=body)
-    peer = send(servers.peer, peer_token, method, path, body=body)
+    api, peer = exchange(servers, method, path, token=servers.key.mint(2**31 - 1), body=body)
     assert api.status_code == 401
     assert_same(api, peer)
 

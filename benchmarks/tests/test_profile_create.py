@@ -28,6 +28,6 @@ def test_a_short_profile_reports_time_per_create_by_package(tmp_path):
     assert "20 creates after" in text
     assert "| sqlalchemy |" in text
     assert "| psycopg2 (waiting on PostgreSQL) |" in text
-    # Found the service's create() and subtracted the driver's time from it.
+    # Found the kit's create and subtracted the driver's time from it.
     orm_ms = re.search(r"result machinery\): ([\d.]+) ms per create", text)
     assert orm_ms is not None and float(orm_ms[1]) > 0

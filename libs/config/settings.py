@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, TypeVar
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
 from urllib.parse import quote
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-MIN_SECRET_LENGTH = 32
 MIB = 1024 * 1024
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
@@ -59,9 +59,61 @@ class ServiceSettings(BaseSettings):
         pattern=r"^(disable|allow|prefer|require|verify-ca|verify-full)$",
         description="libpq sslmode for a URL built from the DB_* parts.",
     )
-    secret_key: SecretStr | None = Field(
+    auth_public_keys: str | None = Field(
         None,
-        description=f"Signing key of at least {MIN_SECRET_LENGTH} characters; production needs it.",
+        description="JWKS document of the Ed25519 keys whose access tokens this service accepts.",
+    )
+    auth_signing_key: SecretStr | None = Field(
+        None,
+        description="PEM Ed25519 private key; only the service issuing tokens (the API) has it.",
+    )
+    auth_issuer: str = Field("items-api", description="`iss` of the access tokens accepted.")
+    auth_audience: str = Field("items-api", description="`aud` of the access tokens accepted.")
+    sqlite_path: str = Field(
+        "instance/service.sqlite3",
+        description="SQLite file used when DATABASE_URL is unset (relative to the working dir).",
+    )
+    db_pool_size: int = Field(5, ge=1, le=100, description="Connections kept per worker.")
+    db_pool_timeout: float = Field(
+        5.0, gt=0, description="Seconds a request waits for a free pooled connection."
+    )
+    db_connect_timeout: int = Field(
+        3, ge=1, description="Seconds to wait when opening a PostgreSQL connection."
+    )
+    db_autocommit_reads: bool = Field(
+        True,
+        description="GET requests of a resource read without BEGIN/ROLLBACK (one round trip each).",
+    )
+    health_timeout: float = Field(
+        2.0, gt=0, description="Seconds each readiness check may take before it fails."
+    )
+    rate_limit_storage_uri: str = Field(
+        "memory://",
+        pattern=r"^(memory|redis|rediss|redis\+sentinel|redis\+cluster)://",
+        description="Where rate limit counters live: memory:// per process, or a Redis URL.",
+    )
+    rate_limit_trusted_proxies: int = Field(
+        0,
+        ge=0,
+        le=10,
+        description="Proxies in front whose X-Forwarded-For names the client (1 behind an ALB).",
+    )
+    port: int = Field(
+        8000, ge=1, le=65535, description="Port of serve.py and the image's gunicorn."
+    )
+    # All interfaces: in a container, the load balancer connects from outside the task.
+    host: str = Field(
+        "0.0.0.0",  # noqa: S104  # nosec B104
+        description="Address the image's gunicorn binds (serve.py always binds 127.0.0.1).",
+    )
+    # Defaults from the benchmark's sweeps (docs/performance.md), on 2 vCPUs: one worker per
+    # vCPU keeps both busy, 4 threads cover the database waits.
+    web_concurrency: int = Field(2, ge=1, le=32, description="Gunicorn worker processes.")
+    worker_class: Literal["gthread", "sync"] = Field(
+        "gthread", description="Gunicorn worker class: gthread (threads per worker) or sync."
+    )
+    worker_threads: int = Field(
+        4, ge=1, le=64, description="Threads per gthread worker; at most DB_POOL_SIZE."
     )
     # Read by libs/web, which every service's app factory wires.
     max_content_length: int = Field(
@@ -106,9 +158,27 @@ class ServiceSettings(BaseSettings):
         return f"postgresql://{user}@{host}/{database}?sslmode={self.db_sslmode}"
 
     @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, or the embedded SQLite file when none is set."""
+        # Absolute, because Flask-SQLAlchemy reads relative SQLite paths from the instance folder.
+        return self.resolved_database_url or f"sqlite:///{Path(self.sqlite_path).resolve()}"
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        """True when the service runs on its local SQLite file."""
+        return self.resolved_database_url is None
+
+    @property
     def is_production(self) -> bool:
         """Whether the strict production rules apply."""
         return self.app_env is Environment.PRODUCTION
+
+    @model_validator(mode="after")
+    def _threads_fit_the_pool(self) -> ServiceSettings:
+        # The pool has no overflow, so a thread beyond DB_POOL_SIZE would wait for a connection.
+        if self.worker_class == "gthread" and self.worker_threads > self.db_pool_size:
+            raise ValueError("WORKER_THREADS must not exceed DB_POOL_SIZE")
+        return self
 
     @model_validator(mode="after")
     def _production_rules(self) -> ServiceSettings:
@@ -116,10 +186,11 @@ class ServiceSettings(BaseSettings):
             return self
         if self.debug:
             raise ValueError("DEBUG must be false when APP_ENV=production")
-        if self.secret_key is None:
-            raise ValueError("SECRET_KEY is required when APP_ENV=production")
-        if len(self.secret_key.get_secret_value()) < MIN_SECRET_LENGTH:
-            raise ValueError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters")
+        if not self.auth_public_keys and self.auth_signing_key is None:
+            raise ValueError(
+                "AUTH_PUBLIC_KEYS (or, for the issuing service, AUTH_SIGNING_KEY) is required "
+                "when APP_ENV=production"
+            )
         url = self.resolved_database_url
         if not url or url.startswith("sqlite"):
             raise ValueError("DATABASE_URL must name a PostgreSQL server when APP_ENV=production")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import flask
-from webargs.flaskparser import FlaskParser
+import marshmallow as ma
+from webargs.flaskparser import FlaskParser, abort
 
 
 class JSONBodyParser(FlaskParser):
@@ -17,11 +17,9 @@ class JSONBodyParser(FlaskParser):
     escaped as 500s.
     """
 
-    def _raw_load_json(self, req: flask.Request) -> Any:
+    def load_json(self, req: flask.Request, schema: ma.Schema) -> Any:
         try:
-            return super()._raw_load_json(req)
-        except json.JSONDecodeError:
-            raise  # webargs' own handling: 400, or no body at all
+            return super().load_json(req, schema)
         except (RecursionError, ValueError) as error:
-            decode_error = json.JSONDecodeError(str(error), "", 0)
-            return self._handle_invalid_json_error(decode_error, req)
+            # What webargs answers for any other unreadable JSON body.
+            abort(400, exc=error, messages={"json": ["Invalid JSON body."]})

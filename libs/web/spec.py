@@ -7,6 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from apispec import BasePlugin
+from flask import Flask
 from flask_smorest import Api
 from marshmallow import Schema, fields
 
@@ -76,24 +77,17 @@ def _is_error(code: int | str) -> bool:
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api, documenting errors as problem documents.
+    """flask-smorest's Api, documenting every error as a problem document.
 
-    Errors are rendered by `libs.web.errors`, so the Api registers no handler of its own.
+    Errors are rendered by `libs.web.errors`, whose handlers, registered after the Api's,
+    replace flask-smorest's own.
     """
 
     ERROR_SCHEMA = ProblemSchema
 
-    def _init_spec(self, *, extra_plugins: Any = None, **options: Any) -> None:
-        """Build the spec with the error-responses plugin after any others."""
-        plugins = [*(extra_plugins or ()), ErrorResponsesPlugin()]
-        super()._init_spec(extra_plugins=plugins, **options)
-
-    def _register_error_handlers(self) -> None:
-        """Leave error handling to `libs.web.errors.register_errorhandlers`."""
-
-    def _register_responses(self) -> None:
-        """Register smorest's responses per status, with errors as application/problem+json."""
-        super()._register_responses()
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app, spec_kwargs={"extra_plugins": [ErrorResponsesPlugin()]})
+        # flask-smorest registers a response per status; errors are application/problem+json.
         for response in self.spec.components.responses_lazy.values():
             content = response.get("content", {})
             if self.DEFAULT_RESPONSE_CONTENT_TYPE in content:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from libs.auth.keys import signing_key_pem
+from libs.db.setup import upgrade_to_head
 from libs.testing.postgres import postgres_database
 from services.api.app import create_app
-from services.api.database import upgrade_to_head
 from services.api.tests.factories import make_settings
 from tests.reliability.figures import write_figures
 
@@ -33,8 +34,8 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def secret_key() -> str:
-    """The signing key the service under test uses, so the suites can forge and expire tokens."""
-    return secrets.token_urlsafe(48)
+    """The signing key (PEM) the service under test uses, so the suites can forge tokens."""
+    return signing_key_pem(Ed25519PrivateKey.generate())
 
 
 def service_environment(database_url: str, secret_key: str, **settings: str) -> dict[str, str]:
@@ -42,7 +43,7 @@ def service_environment(database_url: str, secret_key: str, **settings: str) -> 
     return {
         "APP_ENV": "production",
         "DATABASE_URL": database_url,
-        "SECRET_KEY": secret_key,
+        "AUTH_SIGNING_KEY": secret_key,
         "LOG_LEVEL": "WARNING",
         "RATE_LIMIT_TOKEN": "100000/minute",
         "RATE_LIMIT_REGISTER": "100000/minute",

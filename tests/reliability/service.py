@@ -15,12 +15,12 @@ from pathlib import Path
 import requests
 
 from libs.testing.processes import free_port
-from services.api.gunicorn_config import GRACEFUL_TIMEOUT_SECONDS
+from libs.web.gunicorn_config import GRACEFUL_TIMEOUT_SECONDS
 
 START_TIMEOUT_SECONDS = 90.0
 STOP_TIMEOUT_SECONDS = 30.0
 # The image's command: its gunicorn settings (workers, threads, timeouts, hooks), unchanged.
-GUNICORN_CONFIG = "python:services.api.gunicorn_config"
+GUNICORN_CONFIG = "python:libs.web.gunicorn_config"
 
 
 @dataclass

@@ -15,7 +15,9 @@ import jwt
 import psycopg2
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from libs.auth.keys import load_signing_key
 from libs.testing.redis import redis_server
 from tests.reliability.api import PASSWORD, TIMEOUT_SECONDS, assert_problem, unique_email
 from tests.reliability.conftest import service_environment
@@ -138,12 +140,20 @@ def tampered(token: str, subject: int) -> str:
 def credentials(kind: str, victim: Account, attacker: Account, secret_key: str) -> dict[str, str]:
     """The Authorization header of each kind of bad credential, all claiming to be the victim."""
     now = int(time.time())
+    key = load_signing_key(secret_key)
+    kid = {"kid": key.kid}
+    forger = Ed25519PrivateKey.generate()
     tokens = {
-        "expired": jwt.encode(claims(victim.id, now - 3600, now - 60), secret_key, "HS256"),
-        "forged": jwt.encode(claims(victim.id, now, now + 600), "x" * 48, "HS256"),
+        "expired": jwt.encode(
+            claims(victim.id, now - 3600, now - 60), key.private_key, "EdDSA", headers=kid
+        ),
+        "forged": jwt.encode(claims(victim.id, now, now + 600), forger, "EdDSA", headers=kid),
         "alg-none": jwt.encode(claims(victim.id, now, now + 600), "", "none"),
         "other-audience": jwt.encode(
-            claims(victim.id, now, now + 600, audience="another-service"), secret_key, "HS256"
+            claims(victim.id, now, now + 600, audience="another-service"),
+            key.private_key,
+            "EdDSA",
+            headers=kid,
         ),
         "tampered": tampered(attacker.token, victim.id),
         "malformed": "not.a.jwt",

@@ -1,4 +1,4 @@
-"""The command line: `new-service NAME --resource SINGULAR [--plural PLURAL]`."""
+"""The command line: `new-service NAME --resource SINGULAR [--plural PLURAL] --field ...`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from tools.scaffold.fields import DEFAULT_FIELDS, TYPES, Field, parse_fields
 from tools.scaffold.names import InvalidName, Names, derive_names
 from tools.scaffold.render import Plan, ScaffoldError, scaffold
+from tools.scaffold.resource import resource_context
 from tools.scaffold.routing import check_path_free, claimed_priorities, pick_priority
 
 
@@ -22,12 +24,18 @@ def find_repo_root(start: Path) -> Path:
 
 
 def template_context(
-    names: Names, listener_priority: int, today: date | None = None
-) -> dict[str, str]:
-    """The variables every template sees: the names, the service's load balancer rule priority,
-    and the date for the migration header."""
+    names: Names,
+    listener_priority: int,
+    fields: tuple[Field, ...] = (),
+    owner_table: str | None = None,
+    today: date | None = None,
+) -> dict[str, object]:
+    """The variables every template sees: the names, the fields, the service's load balancer
+    rule priority, and the date for the migration header."""
+    fields = fields or parse_fields(list(DEFAULT_FIELDS))
     return {
         **names.as_context(),
+        **resource_context(names, fields, owner_table),
         "listener_priority": str(listener_priority),
         "created": (today or date.today()).isoformat(),
     }
@@ -41,6 +49,18 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("name", help="service package name, e.g. orders")
     new.add_argument("--resource", required=True, help="singular resource name, e.g. order")
     new.add_argument("--plural", help="plural of the resource when the simple rules get it wrong")
+    new.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME:TYPE[:SIZE][:optional]",
+        help=f"a field of the resource, repeated; TYPE is one of {', '.join(TYPES)} "
+        f"(docs/scaffolding.md); default {' '.join(DEFAULT_FIELDS)}",
+    )
+    new.add_argument(
+        "--owner-table",
+        help="a table of the service's own database whose rows own the records (the API: users)",
+    )
     new.add_argument(
         "--repo-root", type=Path, help="the repo to write into (default: found from the cwd)"
     )
@@ -59,8 +79,7 @@ def report(names: Names, the_plan: Plan) -> str:
         f"  ./pants tailor --check update-build-files --check lint check {service}::",
         f"  ./pants test {service}::",
         f"  ./pants run {service}:serve    # http://127.0.0.1:8000{names.url_path}",
-        f"  then edit {service}/{names.plural}/models.py and schemas.py, and the migration in",
-        f"  {service}/migrations/versions/, to give {names.a_resource} its real fields.",
+        f"  then add your rules to {service}/{names.plural}/service.py and schemas.py.",
     ]
     if any(anchor.parts[0] == "infra" for anchor in the_plan.anchors):
         lines += [
@@ -78,10 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         names = derive_names(args.name, args.resource, args.plural)
+        fields = parse_fields(args.field or list(DEFAULT_FIELDS))
         repo_root = (args.repo_root or find_repo_root(Path.cwd())).resolve()
         check_path_free(names.url_path, repo_root)
         priority = pick_priority(names.service, claimed_priorities(repo_root))
-        the_plan = scaffold(repo_root, template_context(names, priority))
+        context = template_context(names, priority, fields, args.owner_table)
+        the_plan = scaffold(repo_root, context)
     except (InvalidName, ScaffoldError) as error:
         print(f"scaffold: {error}", file=sys.stderr)
         return 2

@@ -48,15 +48,15 @@ class Plan:
         return tuple(sorted({planned.anchor for planned in self.files}))
 
 
-def _substitute(segment: str, context: Mapping[str, str]) -> tuple[str, bool]:
+def _substitute(segment: str, context: Mapping[str, object]) -> tuple[str, bool]:
     """Replace `__token__` markers in one path segment; report whether there were any."""
     replaced = segment
     for token in PATH_TOKENS:
-        replaced = replaced.replace(f"__{token}__", context[token])
+        replaced = replaced.replace(f"__{token}__", str(context[token]))
     return replaced, replaced != segment
 
 
-def plan(repo_root: Path, context: Mapping[str, str], templates: Path = TEMPLATES_DIR) -> Plan:
+def plan(repo_root: Path, context: Mapping[str, object], templates: Path = TEMPLATES_DIR) -> Plan:
     """Map every `*.j2` under `templates` to its destination; templates mirror the repo layout.
 
     A template is optional by place: it is rendered only if the directory that would hold its
@@ -119,7 +119,7 @@ def staging_dir(repo_root: Path) -> Iterator[Path]:
 
 
 def render_into(
-    stage: Path, files: tuple[Planned, ...], context: Mapping[str, str], templates: Path
+    stage: Path, files: tuple[Planned, ...], context: Mapping[str, object], templates: Path
 ) -> None:
     """Write every planned file under `stage`."""
     env = environment(templates)
@@ -127,6 +127,20 @@ def render_into(
         target = stage / planned.destination
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(env.get_template(planned.template).render(context), encoding="utf-8")
+
+
+def render_files(
+    context: Mapping[str, object], under: str, templates: Path = TEMPLATES_DIR
+) -> dict[PurePosixPath, str]:
+    """What the templates below `under` (a folder of the template tree) render to, by path."""
+    env = environment(templates)
+    rendered = {}
+    for path in sorted((templates / under).rglob(f"*{SUFFIX}")):
+        template = path.relative_to(templates).as_posix()
+        parts = [_substitute(segment, context)[0] for segment in PurePosixPath(template).parts]
+        destination = PurePosixPath(*parts).with_suffix("")
+        rendered[destination] = env.get_template(template).render(context)
+    return rendered
 
 
 def publish(stage: Path, repo_root: Path, anchors: tuple[PurePosixPath, ...]) -> None:
@@ -156,7 +170,9 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def scaffold(repo_root: Path, context: Mapping[str, str], templates: Path = TEMPLATES_DIR) -> Plan:
+def scaffold(
+    repo_root: Path, context: Mapping[str, object], templates: Path = TEMPLATES_DIR
+) -> Plan:
     """Render the templates for `context` into `repo_root`, all or nothing; return the plan."""
     the_plan = plan(repo_root, context, templates)
     if not the_plan.files:

@@ -5,6 +5,8 @@ import pytest
 from libs.config import ConfigError, Environment, ServiceSettings, load_settings
 
 STRONG_SECRET = "s" * 40
+# Settings only check that keys are given; libs.auth reads them (its tests cover the format).
+PUBLIC_KEYS = '{"keys": []}'
 POSTGRES_URL = "postgresql://app@db.internal/app"
 
 
@@ -15,7 +17,8 @@ def clean_environment(monkeypatch, tmp_path):
         "DEBUG",
         "LOG_LEVEL",
         "DATABASE_URL",
-        "SECRET_KEY",
+        "AUTH_PUBLIC_KEYS",
+        "AUTH_SIGNING_KEY",
         "DB_HOST",
         "CORS_ORIGINS",
     ):
@@ -27,7 +30,8 @@ def test_defaults_suit_local_development():
     settings = load_settings(ServiceSettings)
     assert settings.app_env is Environment.DEVELOPMENT
     assert settings.database_url is None
-    assert settings.secret_key is None
+    assert settings.auth_public_keys is None
+    assert settings.auth_signing_key is None
     assert not settings.is_production
 
 
@@ -67,12 +71,11 @@ def test_unknown_environment_is_refused(monkeypatch):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"DATABASE_URL": POSTGRES_URL}, "SECRET_KEY is required"),
-        ({"DATABASE_URL": POSTGRES_URL, "SECRET_KEY": "short"}, "at least 32"),
-        ({"SECRET_KEY": STRONG_SECRET}, "DATABASE_URL must name a PostgreSQL"),
-        ({"SECRET_KEY": STRONG_SECRET, "DATABASE_URL": "sqlite:///x.db"}, "PostgreSQL"),
+        ({"DATABASE_URL": POSTGRES_URL}, "AUTH_PUBLIC_KEYS .* is required"),
+        ({"AUTH_PUBLIC_KEYS": PUBLIC_KEYS}, "DATABASE_URL must name a PostgreSQL"),
+        ({"AUTH_PUBLIC_KEYS": PUBLIC_KEYS, "DATABASE_URL": "sqlite:///x.db"}, "PostgreSQL"),
         (
-            {"SECRET_KEY": STRONG_SECRET, "DATABASE_URL": POSTGRES_URL, "DEBUG": "1"},
+            {"AUTH_PUBLIC_KEYS": PUBLIC_KEYS, "DATABASE_URL": POSTGRES_URL, "DEBUG": "1"},
             "DEBUG must be false",
         ),
     ],
@@ -85,20 +88,23 @@ def test_production_refuses_unsafe_settings(monkeypatch, overrides, message):
         load_settings(ServiceSettings)
 
 
-def test_production_accepts_safe_settings(monkeypatch):
+@pytest.mark.parametrize("keys", ["AUTH_PUBLIC_KEYS", "AUTH_SIGNING_KEY"])
+def test_production_accepts_safe_settings(monkeypatch, keys):
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv(keys, PUBLIC_KEYS if keys == "AUTH_PUBLIC_KEYS" else STRONG_SECRET)
     monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
     settings = load_settings(ServiceSettings)
     assert settings.is_production
-    assert settings.secret_key is not None
-    assert settings.secret_key.get_secret_value() == STRONG_SECRET
+    if keys == "AUTH_SIGNING_KEY":
+        assert settings.auth_signing_key is not None
+        assert settings.auth_signing_key.get_secret_value() == STRONG_SECRET
 
 
 def test_errors_never_echo_a_secret(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
-    monkeypatch.setenv("SECRET_KEY", "hunter2-too-short")
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.setenv("AUTH_SIGNING_KEY", "hunter2-private-key")
     with pytest.raises(ConfigError) as raised:
         load_settings(ServiceSettings)
     assert "hunter2" not in str(raised.value)
@@ -130,7 +136,7 @@ def test_database_url_wins_over_parts(monkeypatch):
 
 def test_production_accepts_a_database_from_parts(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("AUTH_PUBLIC_KEYS", PUBLIC_KEYS)
     monkeypatch.setenv("DB_HOST", "db.internal")
     monkeypatch.setenv("DB_PASSWORD", "from-secrets-manager")
     assert load_settings(ServiceSettings).resolved_database_url.startswith("postgresql://app:")

@@ -15,7 +15,6 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from libs.web.access_log import init_access_log
-from libs.web.application import ServiceApp
 from libs.web.blueprint import Blueprint as ResourceBlueprint
 from libs.web.errors import register_errorhandlers
 from libs.web.metrics import init_metrics
@@ -132,7 +131,7 @@ def create_app(
     max_content_length: int = 1024,
 ) -> Flask:
     """The service, in the order a service's app factory wires libs/web."""
-    app = ServiceApp(__name__)
+    app = Flask(__name__)
     app.config.update(
         API_TITLE="Notes",
         API_VERSION="v1",

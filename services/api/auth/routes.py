@@ -6,11 +6,11 @@ from typing import Any
 
 from flask.views import MethodView
 
-from services.api.auth.bearer import WWW_AUTHENTICATE_DOC, unauthorized
+from libs.auth.bearer import WWW_AUTHENTICATE_DOC, unauthorized
+from libs.auth.setup import issue_access_token
+from libs.web.blueprint import Blueprint
+from libs.web.ratelimit import RATE_LIMITED_DOC
 from services.api.auth.schemas import CredentialsSchema, TokenSchema
-from services.api.auth.tokens import issue_access_token
-from services.api.blueprint import Blueprint
-from services.api.ratelimit import RATE_LIMITED_DOC
 from services.api.users import service
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Access tokens.")

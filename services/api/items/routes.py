@@ -1,30 +1,21 @@
-"""The /api/v1/items endpoints: each user's own items, paginated, with ETags."""
+"""The /api/v1/items endpoints: paginated, owner-scoped, with ETags."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, current_app, url_for
+from flask import url_for
 from flask.views import MethodView
-from flask_smorest.pagination import PaginationParameters
 
-from services.api.auth.bearer import current_user_id
-from services.api.blueprint import Blueprint
-from services.api.items import service
+from libs.web.blueprint import Blueprint
+from libs.web.pagination import Page
 from services.api.items.models import Item
 from services.api.items.schemas import ItemPatchSchema, ItemQuerySchema, ItemSchema
+from services.api.items.service import items
 
 blp = Blueprint("items", __name__, url_prefix="/api/v1/items", description="Items.")
 
-item_patch_schema = ItemPatchSchema(partial=True)
-
-
-def etag_data(item: Item | Mapping[str, Any]) -> dict[str, int]:
-    """What an item's ETag is computed from: any change bumps its version."""
-    if isinstance(item, Item):
-        return {"id": item.id, "version": item.version}
-    return {"id": item["id"], "version": item["version"]}
+LOCATION_HEADER = {"Location": {"schema": {"type": "string"}}}
 
 
 @blp.route("")
@@ -33,73 +24,47 @@ class Items(MethodView):
 
     @blp.auth_required
     @blp.arguments(ItemQuerySchema, location="query")
-    @blp.response(200, ItemSchema(many=True))
-    @blp.paginate()
-    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> Response:
+    @blp.paginated(ItemSchema)
+    def get(self, query: dict[str, Any]) -> Page:
         """List your items"""
-        # The page comes as the JSON ItemSchema(many=True) documents, ready to send.
-        items, pagination_parameters.item_count = service.list_page(
-            current_user_id(),
-            sort=query["sort"],
-            name=query.get("name"),
-            offset=pagination_parameters.first_item,
-            limit=pagination_parameters.page_size,
-        )
-        return current_app.response_class(items, mimetype="application/json")
+        return items.page(query)
 
     @blp.auth_required
-    @blp.etag
     @blp.arguments(ItemSchema)
-    @blp.response(201, ItemSchema, headers={"Location": {"schema": {"type": "string"}}})
-    def post(self, data: dict[str, Any]) -> tuple[Mapping[str, Any], dict[str, str]]:
+    @blp.versioned(201, ItemSchema, headers=LOCATION_HEADER)
+    def post(self, data: dict[str, Any]) -> tuple[Item, dict[str, str]]:
         """Create an item"""
-        item = service.create(current_user_id(), data)
-        blp.set_etag(etag_data(item))
-        return item, {"Location": url_for("items.ItemById", item_id=item["id"])}
+        item = items.create(data)
+        location = url_for("items.ItemById", item_id=item.id)
+        return item, {"Location": location}
 
 
 @blp.route("/<int:item_id>")
 class ItemById(MethodView):
-    """One of the caller's items; PUT, PATCH and DELETE need its current ETag in If-Match."""
+    """One of the caller's items; writes need its current ETag in If-Match."""
 
     @blp.auth_required
-    @blp.etag
-    @blp.response(200, ItemSchema)
-    def get(self, item_id: int) -> Mapping[str, Any]:
+    @blp.versioned(200, ItemSchema)
+    def get(self, item_id: int) -> Item:
         """Get one of your items"""
-        item = service.get_owned_or_404(current_user_id(), item_id)
-        blp.set_etag(etag_data(item))
-        return item
+        return items.get_or_404(item_id)
 
     @blp.auth_required
-    @blp.etag
     @blp.arguments(ItemSchema)
-    @blp.response(200, ItemSchema)
+    @blp.versioned(200, ItemSchema)
     def put(self, data: dict[str, Any], item_id: int) -> Item:
         """Replace one of your items"""
-        return _update(item_id, data)
+        return items.update(item_id, data)
 
     @blp.auth_required
-    @blp.etag
-    @blp.arguments(item_patch_schema)
-    @blp.response(200, ItemSchema)
+    @blp.arguments(ItemPatchSchema(partial=True))
+    @blp.versioned(200, ItemSchema)
     def patch(self, data: dict[str, Any], item_id: int) -> Item:
         """Update some fields of one of your items"""
-        return _update(item_id, data)
+        return items.update(item_id, data)
 
     @blp.auth_required
-    @blp.etag
-    @blp.response(204)
+    @blp.versioned(204)
     def delete(self, item_id: int) -> None:
         """Delete one of your items"""
-        item = service.get_owned_for_update_or_404(current_user_id(), item_id)
-        blp.check_etag(etag_data(item))
-        service.delete(item)
-
-
-def _update(item_id: int, data: dict[str, Any]) -> Item:
-    item = service.get_owned_for_update_or_404(current_user_id(), item_id)
-    blp.check_etag(etag_data(item))
-    service.update(item, data)
-    blp.set_etag(etag_data(item))
-    return item
+        items.delete(item_id)

@@ -6,11 +6,11 @@ import psycopg2.extensions
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event
 
+from libs.testing.apps import emptied_afterwards, migrated
 from libs.testing.postgres import TestDatabase, postgres_database
 from services.api.app import create_app
-from services.api.database import upgrade_to_head
 from services.api.extensions import db as sqlalchemy_db
 from services.api.tests.factories import UserFactory, bearer, bearer_for, make_settings
 from services.api.tests.probes import make_probe_app
@@ -29,20 +29,14 @@ def database(request: pytest.FixtureRequest) -> Iterator[TestDatabase]:
 @pytest.fixture(scope="session")
 def app(database: TestDatabase) -> Flask:
     """The API on the test database, migrated to head."""
-    app = create_app(make_settings(database.url))
-    upgrade_to_head(app)
-    return app
+    return migrated(create_app(make_settings(database.url)))
 
 
 @pytest.fixture
 def db(app: Flask) -> Iterator[object]:
     """The SQLAlchemy handle inside an app context; every table is emptied afterwards."""
-    with app.app_context():
-        yield sqlalchemy_db
-        sqlalchemy_db.session.rollback()
-        tables = ", ".join(table.name for table in sqlalchemy_db.metadata.sorted_tables)
-        sqlalchemy_db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        sqlalchemy_db.session.commit()
+    with emptied_afterwards(app, sqlalchemy_db) as db:
+        yield db
 
 
 @pytest.fixture
@@ -85,7 +79,7 @@ def probe_client(probe_app: Flask, db: object) -> FlaskClient:
 
 @pytest.fixture
 def probe_auth_client(probe_app: Flask, user: object) -> FlaskClient:
-    """A probe app client that sends `user`'s bearer token, signed with the probe app's key."""
+    """A probe app client that sends `user`'s bearer token."""
     client = probe_app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = bearer_for(probe_app, user.id)["Authorization"]  # type: ignore[attr-defined]
     return client

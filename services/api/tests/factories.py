@@ -5,13 +5,15 @@ from functools import cache
 from pathlib import Path
 
 import factory
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from factory.alchemy import SQLAlchemyModelFactory
 from flask import Flask
 
+from libs.auth.keys import signing_key_pem
+from libs.auth.setup import issue_access_token
+from libs.db.setup import upgrade_to_head
 from services.api.app import create_app
 from services.api.auth.passwords import hash_password
-from services.api.auth.tokens import issue_access_token
-from services.api.database import upgrade_to_head
 from services.api.extensions import db
 from services.api.items.models import Item
 from services.api.settings import ApiSettings
@@ -55,15 +57,25 @@ def bearer(user, **token_options) -> dict[str, str]:
 
 
 def bearer_for(app, user_id: int) -> dict[str, str]:
-    """Authorization headers with a token signed by `app`: keyless apps each have their own key."""
+    """Authorization headers with a token signed by `app`'s key."""
     with app.app_context():
         token, _ = issue_access_token(user_id)
     return {"Authorization": f"Bearer {token}"}
 
 
+@cache
+def test_signing_key() -> str:
+    """The PEM of one Ed25519 key this test process signs with, as AUTH_SIGNING_KEY."""
+    return signing_key_pem(Ed25519PrivateKey.generate())
+
+
 def make_settings(database_url: str, **overrides: object) -> ApiSettings:
     """Test settings pointing at `database_url`; rate limits high unless a test lowers them."""
-    defaults = {"rate_limit_token": "1000/minute", "rate_limit_register": "1000/minute"}
+    defaults = {
+        "rate_limit_token": "1000/minute",
+        "rate_limit_register": "1000/minute",
+        "auth_signing_key": test_signing_key(),
+    }
     return ApiSettings(app_env="test", database_url=database_url, **{**defaults, **overrides})  # type: ignore[arg-type]
 
 

@@ -1,23 +1,29 @@
 """Access tokens: issuing them, and refusing requests without a valid one."""
 
+import json
 import time
 from datetime import timedelta
 
 import jwt
 import pytest
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+from libs.auth.keys import jwks, parse_public_keys, public_jwk, signing_key_pem, thumbprint
+from libs.auth.setup import ISSUER_KEY
+from libs.db.columns import utcnow
 from services.api.app import create_app
 from services.api.auth import passwords
-from services.api.auth.tokens import AUDIENCE, EXTENSION_KEY, ISSUER
-from services.api.columns import utcnow
 from services.api.extensions import db as sqlalchemy_db
-from services.api.tests.factories import PASSWORD, UserFactory, bearer, make_settings
+from services.api.tests.factories import PASSWORD, UserFactory, bearer, bearer_for, make_settings
 from services.api.users.models import User
 
 TOKEN_URL = "/api/v1/auth/token"
 ME_URL = "/api/v1/users/me"
 BARE_CHALLENGE = 'Bearer realm="items-api"'
+ISSUER = AUDIENCE = "items-api"
+JWKS_URL = "/.well-known/jwks.json"
 
 
 def login(client, email, password=PASSWORD):
@@ -25,16 +31,24 @@ def login(client, email, password=PASSWORD):
 
 
 def signing_key(app):
-    return app.extensions[EXTENSION_KEY].key
+    """The app's SigningKey (private key and kid)."""
+    return app.extensions[ISSUER_KEY].key
 
 
-def forge(key, **changes):
+def forge(private_key, kid=None, algorithm="EdDSA", **changes):
+    """Authorization headers with a token signed by `private_key`, its claims changed."""
     now = utcnow()
     claims = {"sub": "1", "iat": now, "exp": now + timedelta(minutes=5), "iss": ISSUER}
     claims["aud"] = AUDIENCE
     claims.update(changes)
     claims = {name: value for name, value in claims.items() if value is not None}
-    return {"Authorization": f"Bearer {jwt.encode(claims, key, algorithm='HS256')}"}
+    headers = {"kid": kid} if kid is not None else None
+    token = jwt.encode(claims, private_key, algorithm=algorithm, headers=headers)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def new_key_pem():
+    return signing_key_pem(Ed25519PrivateKey.generate())
 
 
 def test_the_token_names_the_user_and_expires_after_the_ttl(app, client, user):
@@ -43,42 +57,83 @@ def test_the_token_names_the_user_and_expires_after_the_ttl(app, client, user):
     body = response.get_json()
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 900
+    key = signing_key(app)
+    assert jwt.get_unverified_header(body["access_token"])["kid"] == key.kid
     claims = jwt.decode(
-        body["access_token"], signing_key(app), algorithms=["HS256"], audience=AUDIENCE
+        body["access_token"], key.public_key, algorithms=["EdDSA"], audience=AUDIENCE
     )
     assert claims["sub"] == str(user.id)
     assert claims["iss"] == ISSUER
     assert claims["exp"] - claims["iat"] == 900
 
 
-def test_secret_key_signs_tokens_for_the_configured_lifetime(database, user):
-    secret = "s" * 32
-    keyed = create_app(make_settings(database.url, secret_key=secret, access_token_ttl=120))
+def test_the_signing_key_signs_tokens_for_the_configured_lifetime(database, user):
+    pem = new_key_pem()
+    keyed = create_app(make_settings(database.url, auth_signing_key=pem, access_token_ttl=120))
     body = login(keyed.test_client(), user.email).get_json()
     assert body["expires_in"] == 120
-    claims = jwt.decode(body["access_token"], secret, algorithms=["HS256"], audience=AUDIENCE)
+    public_key = load_pem_private_key(pem.encode(), password=None).public_key()
+    claims = jwt.decode(body["access_token"], public_key, algorithms=["EdDSA"], audience=AUDIENCE)
     assert claims["exp"] - claims["iat"] == 120
 
 
-def test_without_secret_key_each_process_signs_with_its_own_random_key(app, database, user):
+def test_apps_with_the_same_key_accept_each_others_tokens(app, database, user):
+    # Every worker of a deployment loads the same AUTH_SIGNING_KEY.
     other = create_app(make_settings(database.url)).test_client()
     token = login(other, user.email).get_json()["access_token"]
-    assert signing_key(app) != signing_key(other.application)
-    assert len(signing_key(app)) >= 32
     response = app.test_client().get(ME_URL, headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 401
+    assert response.status_code == 200
 
 
 def test_a_token_one_app_accepted_is_refused_by_an_app_with_another_key(app, database, user):
-    other = create_app(make_settings(database.url)).test_client()
+    other = create_app(make_settings(database.url, auth_signing_key=new_key_pem())).test_client()
     token = login(other, user.email).get_json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     assert other.get(ME_URL, headers=headers).status_code == 200
     assert app.test_client().get(ME_URL, headers=headers).status_code == 401
 
 
+def test_the_api_serves_its_public_keys_and_no_private_part(app, client):
+    response = client.get(JWKS_URL)
+    assert response.status_code == 200
+    assert response.get_json() == jwks({signing_key(app).kid: signing_key(app).public_key})
+    assert {"d", "p", "q"}.isdisjoint(response.get_json()["keys"][0])
+
+
+def test_a_rotation_overlaps_the_old_and_the_new_key(database, user):
+    # 1. Every service learns the new public key; 2. the API signs with the new key, its old
+    # public key still listed; 3. once the old tokens expired, the old key is dropped.
+    old, new = new_key_pem(), new_key_pem()
+    before = create_app(make_settings(database.url, auth_signing_key=old))
+    old_token = bearer_for(before, user.id)
+    old_public = {"keys": [public_jwk(signing_key(before).public_key)]}
+    during = create_app(
+        make_settings(database.url, auth_signing_key=new, auth_public_keys=json.dumps(old_public))
+    )
+    new_token = bearer_for(during, user.id)
+    assert (
+        jwt.get_unverified_header(new_token["Authorization"][7:])["kid"] == signing_key(during).kid
+    )
+    for token in (old_token, new_token):
+        assert during.test_client().get(ME_URL, headers=token).status_code == 200
+    kids = [key["kid"] for key in during.test_client().get(JWKS_URL).get_json()["keys"]]
+    assert sorted(kids) == sorted([signing_key(before).kid, signing_key(during).kid])
+    after = create_app(make_settings(database.url, auth_signing_key=new))
+    assert after.test_client().get(ME_URL, headers=new_token).status_code == 200
+    assert after.test_client().get(ME_URL, headers=old_token).status_code == 401
+
+
+def test_a_kid_is_the_rfc_7638_thumbprint_of_the_key():
+    # The RFC's own Ed25519 example key (RFC 8037, A.3): its thumbprint is given there.
+    x = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+    document = json.dumps({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": x}]})
+    (kid,) = parse_public_keys(document)
+    assert kid == "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+    assert thumbprint(parse_public_keys(document)[kid]) == kid
+
+
 def test_a_token_already_accepted_still_expires(app, client, user):
-    ttl = app.extensions[EXTENSION_KEY].ttl
+    ttl = app.extensions[ISSUER_KEY].ttl
     headers = bearer(user, now=utcnow() - ttl + timedelta(seconds=2))
     assert client.get(ME_URL, headers=headers).status_code == 200
     token = headers["Authorization"].removeprefix("Bearer ")
@@ -182,19 +237,27 @@ def test_a_request_without_a_bearer_token_is_challenged(client, db, headers):
 
 def invalid_tokens(app, user):
     key = signing_key(app)
+    private, kid = key.private_key, key.kid
+    stranger = Ed25519PrivateKey.generate()
     return {
         "malformed": {"Authorization": "Bearer not.a.jwt"},
-        "wrong signature": forge("another key that is long enough!!", sub=str(user.id)),
+        "wrong signature": forge(stranger, kid, sub=str(user.id)),
+        "unknown key": forge(stranger, thumbprint(stranger.public_key()), sub=str(user.id)),
+        "no key id": forge(private, sub=str(user.id)),
+        # HS256 "signed" with the public key: the algorithm-confusion attack.
+        "public key as HMAC secret": forge(
+            public_jwk(key.public_key)["x"], kid, algorithm="HS256", sub=str(user.id)
+        ),
         "expired": bearer(user, now=utcnow() - timedelta(hours=1)),
         "unsigned": {
             "Authorization": "Bearer "
             + jwt.encode({"sub": str(user.id), "iss": ISSUER, "aud": AUDIENCE}, None, "none")
         },
-        "wrong audience": forge(key, sub=str(user.id), aud="another-service"),
-        "wrong issuer": forge(key, sub=str(user.id), iss="someone-else"),
-        "no expiry": forge(key, sub=str(user.id), exp=None),
-        "not a user id": forge(key, sub="admin"),
-        "deleted user": forge(key, sub=str(user.id + 1000)),
+        "wrong audience": forge(private, kid, sub=str(user.id), aud="another-service"),
+        "wrong issuer": forge(private, kid, sub=str(user.id), iss="someone-else"),
+        "no expiry": forge(private, kid, sub=str(user.id), exp=None),
+        "not a user id": forge(private, kid, sub="admin"),
+        "deleted user": forge(private, kid, sub=str(user.id + 1000)),
     }
 
 
@@ -203,6 +266,9 @@ def invalid_tokens(app, user):
     [
         "malformed",
         "wrong signature",
+        "unknown key",
+        "no key id",
+        "public key as HMAC secret",
         "expired",
         "unsigned",
         "wrong audience",

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from services.api.columns import utcnow
+from libs.db.columns import utcnow
 from services.api.tests.factories import ItemFactory, UserFactory
 
 URL = "/api/v1/items"

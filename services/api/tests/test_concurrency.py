@@ -1,11 +1,12 @@
 """ETags: conditional GETs, and writes that must name the version they change."""
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from services.api.extensions import db as sqlalchemy_db
-from services.api.items import service
 from services.api.items.models import Item
+from services.api.items.service import items
 
 URL = "/api/v1/items"
 WRITES = {
@@ -93,21 +94,23 @@ def test_of_two_writers_from_one_version_exactly_one_wins(app, client, created, 
 
 
 @pytest.mark.parametrize("method", ["update", "delete"])
-def test_the_database_refuses_a_write_based_on_an_outdated_read(db, created, method):
+def test_the_database_refuses_a_write_based_on_an_outdated_read(app, db, created, method):
     # A concurrent request commits between this one's read and its write: the checks in Python
     # have passed, so only the version in the UPDATE/DELETE's WHERE clause can stop it.
     item_id = created.get_json()["id"]
-    item = db.session.get(Item, item_id)
+    item = db.session.get(Item, item_id)  # this request's read, kept in its session
     with db.engine.begin() as other_request:
         other_request.execute(
             text("UPDATE items SET name = 'Theirs', version = version + 1 WHERE id = :id"),
             {"id": item_id},
         )
-    with pytest.raises(Exception) as refused:  # an HTTPException, checked below
+    request = app.test_request_context(headers={"If-Match": created.headers["ETag"]})
+    with request, pytest.raises(Exception) as refused:  # an HTTPException, checked below
+        g.user_id = item.owner_id
         if method == "update":
-            service.update(item, {"name": "Mine"})
+            items.update(item_id, {"name": "Mine"})
         else:
-            service.delete(item)
+            items.delete(item_id)
     assert refused.value.code == 412
     sqlalchemy_db.session.expire_all()
     assert sqlalchemy_db.session.get(Item, item_id).name == "Theirs"

@@ -6,7 +6,7 @@ import pytest
 from gunicorn.config import Config
 
 from libs.config import ConfigError, load_settings
-from services.api.gunicorn_config import (
+from libs.web.gunicorn_config import (
     GRACEFUL_TIMEOUT_SECONDS,
     post_worker_init,
     server_options,
@@ -61,9 +61,9 @@ def test_logs_go_through_the_json_logger_at_the_configured_level():
 
 
 def test_worker_heartbeats_use_shared_memory_when_there_is_some(tmp_path, monkeypatch):
-    monkeypatch.setattr("services.api.gunicorn_config.SHARED_MEMORY", tmp_path)
+    monkeypatch.setattr("libs.web.gunicorn_config.SHARED_MEMORY", tmp_path)
     assert server_options(make_settings(URL))["worker_tmp_dir"] == str(tmp_path)
-    monkeypatch.setattr("services.api.gunicorn_config.SHARED_MEMORY", tmp_path / "absent")
+    monkeypatch.setattr("libs.web.gunicorn_config.SHARED_MEMORY", tmp_path / "absent")
     assert server_options(make_settings(URL))["worker_tmp_dir"] is None
 
 

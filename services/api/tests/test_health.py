@@ -2,10 +2,11 @@
 
 from flask_migrate import downgrade
 
+from libs.db.readiness import migration_heads
+from libs.db.setup import upgrade_to_head
 from libs.testing.postgres import postgres_database
 from libs.testing.problems import assert_problem
-from services.api.app import create_app
-from services.api.database import MIGRATIONS_DIR, migration_heads, upgrade_to_head
+from services.api.app import SERVICE, create_app
 from services.api.extensions import db
 from services.api.tests.factories import make_settings
 
@@ -37,7 +38,7 @@ def test_not_ready_when_the_database_is_unreachable(database):
 
 
 def test_not_ready_until_the_schema_is_at_the_migrations_head():
-    (head,) = migration_heads()
+    (head,) = migration_heads(SERVICE.migrations_dir)
     with postgres_database() as fresh:
         app = create_app(make_settings(fresh.url))
         client = app.test_client()
@@ -51,7 +52,7 @@ def test_not_ready_until_the_schema_is_at_the_migrations_head():
         assert client.get("/ready").status_code == 200
 
         with app.app_context():
-            downgrade(directory=str(MIGRATIONS_DIR), revision="base")
+            downgrade(directory=str(SERVICE.migrations_dir), revision="base")
         assert client.get("/ready").status_code == 503
         with app.app_context():
             db.engine.dispose()

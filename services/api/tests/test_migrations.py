@@ -6,9 +6,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
+from libs.db.setup import upgrade_to_head
 from libs.testing.postgres import postgres_database
-from services.api.app import create_app
-from services.api.database import MIGRATIONS_DIR, upgrade_to_head
+from services.api.app import SERVICE, create_app
 from services.api.extensions import db
 from services.api.tests.factories import make_settings, migrated_sqlite_app
 
@@ -32,7 +32,7 @@ def test_postgres_upgrade_from_empty_matches_the_models_and_downgrades_cleanly()
         assert tables(app) == {"alembic_version", "items", "users"}
         assert schema_drift(app) == []
         with app.app_context():
-            downgrade(directory=str(MIGRATIONS_DIR), revision="base")
+            downgrade(directory=str(SERVICE.migrations_dir), revision="base")
         assert tables(app) == {"alembic_version"}
         with app.app_context():
             db.engine.dispose()
@@ -54,7 +54,7 @@ def test_items_without_an_owner_are_deleted_on_the_way_to_owners():
     with postgres_database() as fresh:
         app = create_app(make_settings(fresh.url))
         with app.app_context():
-            upgrade(directory=str(MIGRATIONS_DIR), revision="0001")
+            upgrade(directory=str(SERVICE.migrations_dir), revision="0001")
             with db.engine.begin() as connection:
                 connection.execute(
                     text(
@@ -62,7 +62,7 @@ def test_items_without_an_owner_are_deleted_on_the_way_to_owners():
                         "VALUES ('old', 1, now(), now())"
                     )
                 )
-            upgrade(directory=str(MIGRATIONS_DIR))
+            upgrade(directory=str(SERVICE.migrations_dir))
             with db.engine.connect() as connection:
                 assert connection.execute(text("SELECT count(*) FROM items")).scalar() == 0
             db.engine.dispose()

@@ -1,10 +1,13 @@
 """Security headers, CORS from the allow-list only, and the production start-up refusals."""
 
+import json
+
 import pytest
 
+from libs.auth.keys import jwks, load_signing_key
 from libs.config import ConfigError
 from services.api.app import create_app
-from services.api.tests.factories import make_settings
+from services.api.tests.factories import make_settings, test_signing_key
 
 URL = "/api/v1/items"
 ALLOWED = "https://app.example.com"
@@ -54,7 +57,7 @@ def test_cors_ignores_an_unlisted_origin(cors_client):
         assert "Access-Control-Allow-Origin" not in response.headers
 
 
-GOOD_SECRET = "s" * 40
+GOOD_SECRET = test_signing_key()
 
 
 @pytest.fixture
@@ -62,7 +65,7 @@ def production_env(monkeypatch, database):
     """A complete production environment; each test then breaks one thing."""
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", database.url)
-    monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    monkeypatch.setenv("AUTH_SIGNING_KEY", GOOD_SECRET)
     monkeypatch.delenv("DEBUG", raising=False)
     return monkeypatch
 
@@ -76,8 +79,12 @@ def test_production_starts_with_safe_settings(production_env):
 @pytest.mark.parametrize(
     ("variable", "value", "complaint"),
     [
-        ("SECRET_KEY", None, "SECRET_KEY is required"),
-        ("SECRET_KEY", "too-short", "at least 32 characters"),
+        (
+            "AUTH_SIGNING_KEY",
+            None,
+            "AUTH_PUBLIC_KEYS .or, for the issuing service, AUTH_SIGNING_KEY. is required",
+        ),
+        ("AUTH_SIGNING_KEY", "too-short", "AUTH_SIGNING_KEY is not an unencrypted PEM private key"),
         ("DEBUG", "true", "DEBUG must be false"),
         ("DATABASE_URL", None, "DATABASE_URL must name a PostgreSQL server"),
         ("DATABASE_URL", "sqlite:///prod.sqlite3", "DATABASE_URL must name a PostgreSQL server"),
@@ -93,3 +100,26 @@ def test_production_refuses_to_start_with_unsafe_settings(
     with pytest.raises(ConfigError, match=complaint) as refused:
         create_app()
     assert GOOD_SECRET not in str(refused.value)
+
+
+def test_production_refuses_an_issuer_with_public_keys_only(production_env):
+    # Verifying services need only AUTH_PUBLIC_KEYS; the API signs, so it needs its key.
+    production_env.delenv("AUTH_SIGNING_KEY")
+    production_env.setenv("AUTH_PUBLIC_KEYS", json.dumps(jwks(public_keys_of(GOOD_SECRET))))
+    with pytest.raises(ConfigError, match="AUTH_SIGNING_KEY is required when APP_ENV=production"):
+        create_app()
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["not json", '{"keys": {}}', '{"keys": [{"kty": "RSA", "n": "x", "e": "AQAB"}]}'],
+)
+def test_unusable_public_keys_stop_start_up(production_env, document):
+    production_env.setenv("AUTH_PUBLIC_KEYS", document)
+    with pytest.raises(ConfigError, match="AUTH_PUBLIC_KEYS"):
+        create_app()
+
+
+def public_keys_of(pem):
+    key = load_signing_key(pem)
+    return {key.kid: key.public_key}

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.api.columns import Timestamp, utcnow
+from libs.db.columns import Timestamp, utcnow
 from services.api.extensions import db
 
 EMAIL_MAX_LENGTH = 254

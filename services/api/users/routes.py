@@ -6,9 +6,8 @@ from typing import Any
 
 from flask.views import MethodView
 
-from services.api.auth.bearer import current_user
-from services.api.blueprint import Blueprint
-from services.api.ratelimit import RATE_LIMITED_DOC
+from libs.web.blueprint import Blueprint
+from libs.web.ratelimit import RATE_LIMITED_DOC
 from services.api.users import service
 from services.api.users.models import User
 from services.api.users.schemas import UserSchema
@@ -37,4 +36,4 @@ class Me(MethodView):
     @blp.response(200, UserSchema)
     def get(self) -> User:
         """Get the user the token belongs to"""
-        return current_user()
+        return service.current_user()

@@ -6,6 +6,7 @@ from flask_smorest import abort
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from libs.auth.bearer import INVALID, confirm_caller, current_user_id, unauthorized
 from services.api.auth.passwords import (
     hash_password,
     needs_rehash,
@@ -22,6 +23,20 @@ def find_by_email(email: str) -> User | None:
     """The user registered with `email`, whatever its case."""
     statement = select(User).where(func.lower(User.email) == func.lower(email))
     return db.session.scalar(statement)
+
+
+def exists(user_id: int) -> bool:
+    """Whether the user `user_id` still exists (a token outlives a deleted account)."""
+    return db.session.get(User, user_id) is not None
+
+
+def current_user() -> User:
+    """The user the current request's token names; 401 if the account is gone."""
+    confirm_caller()
+    user = db.session.get(User, current_user_id())  # from the identity map
+    if user is None:  # deleted since it was confirmed
+        unauthorized(INVALID, "invalid_token")
+    return user
 
 
 def register(email: str, password: str) -> User:
