@@ -4,6 +4,9 @@ The API contract (issue 3) registers users with `POST /api/v1/users` (email, pas
 issues JWTs from `POST /api/v1/auth/token`. Before those endpoints exist, the benchmark runs
 with no owners and no token. If the contract lands with other names or fields, this module is
 the one to change.
+
+The API signs its tokens with the run's key (benchmarks.keys); every server checks them with
+its public half, so the API's tokens serve the peer as well.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One benchmark run: database, both servers, alternating rounds, optional sweep, results."""
+"""One benchmark run: database, the three servers, rotating rounds, optional sweep, results."""
 
 from __future__ import annotations
 
@@ -13,15 +13,27 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import wrk
+from benchmarks.keys import RunKey
 from benchmarks.measure import compare_servers
 from benchmarks.options import DEFAULT_CONFIG_MODULE, Options, default_config
 from benchmarks.progress import log
-from benchmarks.servers import BASELINE_APP, SERVICE_APP, Concurrency, config_concurrency, gunicorn
+from benchmarks.servers import (
+    BASELINE,
+    BASELINE_APP,
+    PEER,
+    SERVICE,
+    SERVICE_APP,
+    Concurrency,
+    config_concurrency,
+    gunicorn,
+    uvicorn,
+)
 from benchmarks.stack import (
     baseline_environment,
     benchmark_database,
     concurrency_environment,
     migrate,
+    peer_environment,
     seed,
     service_environment,
 )
@@ -42,7 +54,8 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
         work = Path(work_name)
         log(f"PostgreSQL {database.server_version}: migrating")
         migrate(database.url)
-        env = service_environment(database.url, options, work)
+        key = RunKey.generate()
+        env = service_environment(database.url, options, work, key)
         found = config_concurrency(config, env)
         concurrency = Concurrency(
             options.workers or found.workers, options.threads or found.threads
@@ -50,24 +63,34 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
         env.update(concurrency_environment(options, concurrency))
         shown = _display_path(config) or "none"
         log(f"service and baseline under gunicorn {concurrency}, config: {shown}")
+        log(f"peer under uvicorn with {concurrency.workers} workers: {options.peer_pex}")
         with ExitStack() as servers:
             service = servers.enter_context(
-                gunicorn("service", SERVICE_APP, concurrency, config, env, work)
+                gunicorn(SERVICE, SERVICE_APP, concurrency, config, env, work)
             )
             seeded = seed(service, database.url, options)
             log(f"seeded {options.items} items, {seeded.owners} owners")
+            peer = servers.enter_context(
+                uvicorn(
+                    PEER,
+                    options.peer_pex,
+                    concurrency.workers,
+                    peer_environment(database.url, key),
+                    work,
+                )
+            )
             baseline_env = {
                 **baseline_environment(database.url, concurrency.threads, options, seeded, work),
                 **concurrency_environment(options, concurrency),
             }
             baseline = servers.enter_context(
-                gunicorn("baseline", BASELINE_APP, concurrency, config, baseline_env, work)
+                gunicorn(BASELINE, BASELINE_APP, concurrency, config, baseline_env, work)
             )
-            comparisons = compare_servers(service, baseline, options, seeded)
-            memory = {"service": service.worker_rss_mb(), "baseline": baseline.worker_rss_mb()}
+            comparisons = compare_servers([service, peer, baseline], options, seeded)
+            memory = {server.name: server.worker_rss_mb() for server in (service, peer, baseline)}
         sweep_results = sweep(options, env, seeded, config, work) if options.sweep else None
     results = {
-        "schema_version": 1,
+        "schema_version": 2,
         "started_at": started,
         "git_commit": git_commit(),
         "machine": {
@@ -86,6 +109,7 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
             "connections": options.connections,
             "wrk_threads": options.wrk_threads,
             "concurrency": str(concurrency),
+            "peer_workers": concurrency.workers,
             "gunicorn_config": _display_path(config),
             "items": options.items,
             "owners": seeded.owners,

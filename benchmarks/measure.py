@@ -1,7 +1,8 @@
-"""Measuring: requests per endpoint, wrk runs on idle servers, service and baseline in rounds."""
+"""Measuring: requests per endpoint, wrk runs on idle servers, every server in turn in rounds."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import requests
@@ -10,7 +11,7 @@ from benchmarks import auth, wrk
 from benchmarks.endpoints import Endpoint, endpoints
 from benchmarks.options import Options
 from benchmarks.progress import log
-from benchmarks.servers import Server, ServerError
+from benchmarks.servers import BASELINE, PEER, SERVICE, Server, ServerError
 from benchmarks.stack import Seeded
 from benchmarks.summary import Comparison, Sample, compare, sample
 
@@ -68,56 +69,55 @@ def measure(target: Target, load: wrk.Load) -> Sample:
 
 
 def targets(
-    server: Server, names: tuple[str, ...], options: Options, seeded: Seeded, baseline: bool
+    server: Server, names: tuple[str, ...], options: Options, seeded: Seeded
 ) -> list[Target]:
+    """What to send `server` (named service, peer or baseline) for each endpoint."""
     known = endpoints(options.list_query)
+    service = server.name == SERVICE
     targets = []
     for name in names:
         endpoint = known[name]
-        template = endpoint.baseline_path if baseline else endpoint.service_path
+        template = endpoint.baseline_path if server.name == BASELINE else endpoint.service_path
         targets.append(
             Target(
                 server=server,
                 endpoint=endpoint,
                 paths=endpoint.paths(template, seeded.readable_ids),
-                tokens=None if baseline else seeded.tokens_for(endpoint),
-                token=None if baseline else options.token,
-                extra_headers=None if baseline else options.headers,
+                tokens=seeded.tokens_for(endpoint, server.name),
+                token=options.token if service else None,
+                extra_headers=options.headers if service else None,
             )
         )
     return targets
 
 
 def compare_servers(
-    service: Server, baseline: Server, options: Options, seeded: Seeded
+    servers: Sequence[Server], options: Options, seeded: Seeded
 ) -> list[Comparison]:
-    """Warm up, then alternate service and baseline per endpoint, round after round."""
-    pairs = list(
+    """Warm up, then run every server per endpoint in turn, round after round."""
+    by_endpoint = list(
         zip(
-            targets(service, options.endpoints, options, seeded, baseline=False),
-            targets(baseline, options.endpoints, options, seeded, baseline=True),
+            *(targets(server, options.endpoints, options, seeded) for server in servers),
             strict=True,
         )
     )
-    for pair in pairs:
-        for target in pair:
+    for group in by_endpoint:
+        for target in group:
             check(target)
     load = wrk.Load(options.connections, options.duration_s, options.wrk_threads, options.timeout_s)
     if options.warmup_s:
         log(f"warming up, {options.warmup_s} s per server and endpoint")
-        for pair in pairs:
-            for target in pair:
+        for group in by_endpoint:
+            for target in group:
                 measure(target, replace(load, duration_s=options.warmup_s))
     samples: dict[str, dict[str, list[Sample]]] = {
-        s.endpoint.name: {"service": [], "baseline": []} for s, _ in pairs
+        group[0].endpoint.name: {server.name: [] for server in servers} for group in by_endpoint
     }
     for round_number in range(options.rounds):
-        for service_target, baseline_target in pairs:
-            # Who goes first alternates, so a trend in the machine's load favours neither.
-            order = [service_target, baseline_target]
-            if round_number % 2:
-                order.reverse()
-            for target in order:
+        for group in by_endpoint:
+            # Who goes first rotates, so a trend in the machine's load favours no server.
+            shift = round_number % len(group)
+            for target in group[shift:] + group[:shift]:
                 result = measure(target, load)
                 samples[target.endpoint.name][target.server.name].append(result)
                 log(
@@ -125,13 +125,18 @@ def compare_servers(
                     f"{target.server.name}: {result.requests_per_s:.0f} req/s, "
                     f"p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms"
                 )
-    return [
-        compare(
-            name,
-            s.endpoint.summary,
-            samples[name]["service"],
-            samples[name]["baseline"],
-            s.endpoint.target_ratio,
+    comparisons = []
+    for group in by_endpoint:
+        endpoint, measured = group[0].endpoint, samples[group[0].endpoint.name]
+        comparisons.append(
+            compare(
+                endpoint.name,
+                endpoint.summary,
+                measured[SERVICE],
+                measured[BASELINE],
+                endpoint.target_ratio,
+                peer=measured.get(PEER),
+                peer_target_ratio=endpoint.peer_target_ratio,
+            )
         )
-        for (s, _), name in zip(pairs, samples, strict=True)
-    ]
+    return comparisons

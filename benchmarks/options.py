@@ -16,6 +16,8 @@ from benchmarks.servers import Concurrency
 # The production config, the one the image runs (`--config python:libs.web.gunicorn_config`).
 DEFAULT_CONFIG_MODULE = "libs.web.gunicorn_config"
 TOKEN_VARIABLE = "BENCH_AUTH_TOKEN"  # noqa: S105  # the name, not a token
+# Where `./pants package benchmarks/peers/fastapi:peer` puts the peer.
+DEFAULT_PEER_PEX = Path("dist/benchmarks.peers.fastapi/peer.pex")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Options:
     sweep: tuple[Concurrency, ...] = ()
     sweep_endpoint: str = "get_one"
     output_dir: Path = Path("benchmarks/results")
+    peer_pex: Path = DEFAULT_PEER_PEX
     database_url: str | None = None
     service_env: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
@@ -100,7 +103,8 @@ def parser() -> argparse.ArgumentParser:
     d = Options()
     p = argparse.ArgumentParser(
         prog="benchmarks",
-        description="Measure the API under gunicorn against bare Flask+psycopg2 handlers.",
+        description="Measure the API under gunicorn against its FastAPI peer under uvicorn "
+        "and bare Flask+psycopg2 handlers.",
     )
     p.add_argument("--rounds", type=_positive, default=d.rounds, help="alternating rounds")
     p.add_argument("--duration", type=_positive, default=d.duration_s, help="seconds per run")
@@ -135,6 +139,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sweep-endpoint", choices=tuple(endpoints()), default=d.sweep_endpoint)
     p.add_argument("--output-dir", type=Path, default=d.output_dir)
+    p.add_argument(
+        "--peer-pex",
+        type=Path,
+        default=d.peer_pex,
+        help="the peer's PEX, from `./pants package benchmarks/peers/fastapi:peer`",
+    )
     p.add_argument(
         "--database-url",
         help="admin URL of a PostgreSQL server to create the benchmark database on "
@@ -191,6 +201,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         sweep=args.sweep,
         sweep_endpoint=args.sweep_endpoint,
         output_dir=args.output_dir,
+        peer_pex=args.peer_pex.resolve(),
         database_url=args.database_url,
         service_env=service_env,
         headers=headers,

@@ -1,4 +1,4 @@
-"""The results as JSON, a markdown table and a PNG chart of the ratios."""
+"""The results as JSON, markdown tables (figures and goals) and a PNG chart."""
 
 from __future__ import annotations
 
@@ -30,31 +30,55 @@ def _errors(figures: Figures) -> str:
     return ", ".join(parts) or "0"
 
 
+def _servers(c: Comparison) -> list[tuple[str, Figures]]:
+    """The servers measured on an endpoint, in the report's order and names."""
+    peer = [("peer", c.peer)] if c.peer is not None else []
+    return [("API", c.service), *peer, ("bare", c.baseline)]
+
+
+def _slash(values: list[str]) -> str:
+    return " / ".join(values)
+
+
 def comparison_table(comparisons: Sequence[Comparison]) -> str:
-    """One markdown row per endpoint: throughput, ratio, latency and CPU of both servers."""
+    """One markdown row per endpoint: each server's throughput, latency, CPU, and the ratios."""
     lines = [
-        "| endpoint | service req/s | baseline req/s | ratio (target) "
-        "| service p50 / p99 ms | p99/p50 | baseline p50 / p99 ms "
-        "| CPU ms/req service / baseline | errors service / baseline |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| endpoint | req/s API / peer / bare | API/peer | API/bare (target) "
+        "| p50 ms API / peer / bare | p99 ms API / peer / bare "
+        "| CPU ms/req API / peer / bare | errors API / peer / bare |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for c in comparisons:
-        s, b = c.service, c.baseline
+        servers = [figures for _, figures in _servers(c)]
         verdict = {True: " ✓", False: " ✗", None: ""}[c.meets_target]
         target = f" ({c.target_ratio:.2f}){verdict}" if c.target_ratio is not None else ""
         lines.append(
-            f"| {c.endpoint} | {_number(s.requests_per_s)} | {_number(b.requests_per_s)} "
-            f"| {_number(c.ratio, 2)}{target} "
-            f"| {_number(s.p50_ms, 2)} / {_number(s.p99_ms, 2)} | {_number(c.p99_over_p50, 1)} "
-            f"| {_number(b.p50_ms, 2)} / {_number(b.p99_ms, 2)} "
-            f"| {_number(s.cpu_ms_per_request, 2)} / {_number(b.cpu_ms_per_request, 2)} "
-            f"| {_errors(s)} / {_errors(b)} |"
+            f"| {c.endpoint} | {_slash([_number(f.requests_per_s) for f in servers])} "
+            f"| {_number(c.peer_ratio, 2)} | {_number(c.ratio, 2)}{target} "
+            f"| {_slash([_number(f.p50_ms, 2) for f in servers])} "
+            f"| {_slash([_number(f.p99_ms, 2) for f in servers])} "
+            f"| {_slash([_number(f.cpu_ms_per_request, 2) for f in servers])} "
+            f"| {_slash([_errors(f) for f in servers])} |"
         )
     return "\n".join(lines)
 
 
+def goals_table(comparisons: Sequence[Comparison]) -> str:
+    """Each goal of each endpoint: the figure, the bound, met or by how much it is missed."""
+    lines = ["| endpoint | goal | figure | bound | met |", "| --- | --- | ---: | ---: | --- |"]
+    for c in comparisons:
+        for goal in c.goals():
+            bound = ("≥ " if goal.higher_is_better else "≤ ") + f"{goal.target:.2f}"
+            missed = f"✗, missed by {goal.missed_by:.0%}" if goal.missed_by is not None else "✗"
+            lines.append(
+                f"| {c.endpoint} | {goal.name} | {_number(goal.value, 2)} | {bound} "
+                f"| {'✓' if goal.met else missed} |"
+            )
+    return "\n".join(lines)
+
+
 def memory_table(memory: Mapping[str, Sequence[float]]) -> str:
-    """Resident memory of each gunicorn worker after the run."""
+    """Resident memory of each server's worker processes after the run."""
     lines = ["| server | workers | RSS per worker (MiB) |", "| --- | ---: | --- |"]
     for server, sizes in memory.items():
         listed = ", ".join(f"{size:.1f}" for size in sizes)
@@ -88,12 +112,18 @@ def markdown(results: Mapping[str, Any], comparisons: Sequence[Comparison]) -> s
         f"{results['started_at']}, commit `{results['git_commit']}`, "
         f"{results['machine']['vcpus']} vCPU, PostgreSQL {results['machine']['postgres']}. "
         f"{settings['rounds']} rounds of {settings['duration_s']} s per server and endpoint, "
-        f"{settings['connections']} connections, gunicorn {settings['concurrency']} "
-        f"(workers x threads, config: {settings['gunicorn_config'] or 'none, equivalent flags'}), "
+        f"{settings['connections']} connections. API and bare handler: gunicorn "
+        f"{settings['concurrency']} (workers x threads, config: "
+        f"{settings['gunicorn_config'] or 'none, equivalent flags'}); peer (FastAPI, SQLModel, "
+        f"psycopg 3): uvicorn, {settings['peer_workers']} workers. "
         f"{settings['items']} items, {settings['owners']} owners, "
         f"authenticated: {settings['authenticated']}.",
         "",
         comparison_table(comparisons),
+        "",
+        "Goals:",
+        "",
+        goals_table(comparisons),
         "",
         "Memory after the run:",
         "",
@@ -113,35 +143,38 @@ def markdown(results: Mapping[str, Any], comparisons: Sequence[Comparison]) -> s
 
 
 def chart(comparisons: Sequence[Comparison], path: Path) -> None:
-    """Bars of the service/baseline ratio per endpoint, with each target marked."""
+    """Bars of the API's ratios to the bare handler and to the peer, and each server's req/s."""
     names = [c.endpoint for c in comparisons]
-    ratios = [c.ratio or 0.0 for c in comparisons]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    left.bar(names, ratios, color="#4c72b0")
+    positions = range(len(names))
+    width = 0.4
+    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for offset, label, values in (
+        (-width / 2, "API / bare", [c.ratio or 0.0 for c in comparisons]),
+        (width / 2, "API / peer", [c.peer_ratio or 0.0 for c in comparisons]),
+    ):
+        bars = left.bar([x + offset for x in positions], values, width, label=label)
+        left.bar_label(bars, fmt="%.2f", fontsize=8)
     for index, c in enumerate(comparisons):
         if c.target_ratio is not None:
-            left.hlines(c.target_ratio, index - 0.4, index + 0.4, colors="#c44e52", label="target")
-        left.annotate(f"{ratios[index]:.2f}", (index, ratios[index]), ha="center", va="bottom")
+            left.hlines(
+                c.target_ratio, index - width, index, colors="#c44e52", label="API/bare target"
+            )
     left.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
-    left.set_ylabel("service / baseline requests/s")
-    left.set_title("Ratio to the bare handler (higher is better)")
+    left.set_xticks(list(positions), names)
+    left.set_ylabel("API requests/s over the other's")
+    left.set_title("API's ratios (higher is better)")
     handles, labels = left.get_legend_handles_labels()
-    if handles:
-        left.legend(handles[:1], labels[:1])
-    width = 0.4
-    positions = range(len(names))
-    right.bar(
-        [x - width / 2 for x in positions],
-        [c.service.requests_per_s for c in comparisons],
-        width,
-        label="service",
-    )
-    right.bar(
-        [x + width / 2 for x in positions],
-        [c.baseline.requests_per_s for c in comparisons],
-        width,
-        label="baseline",
-    )
+    unique = dict(zip(labels, handles, strict=True))
+    left.legend(unique.values(), unique.keys(), fontsize=8)
+    third = 0.8 / 3
+    servers = [_servers(c) for c in comparisons]
+    for index, label in enumerate(name for name, _ in servers[0]):
+        right.bar(
+            [x + (index - 1) * third for x in positions],
+            [dict(named)[label].requests_per_s for named in servers],
+            third,
+            label=label,
+        )
     right.set_xticks(list(positions), names)
     right.set_ylabel("requests/s")
     right.set_title("Throughput (median of rounds)")

@@ -35,7 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("benchmark: interrupted; every server it started is stopped", file=sys.stderr)
         return 130
     print(report.write(results, comparisons, options.output_dir))
-    failed = [c.endpoint for c in comparisons if c.service.non_2xx or c.baseline.non_2xx]
+    failed = [
+        c.endpoint
+        for c in comparisons
+        if c.service.non_2xx or c.baseline.non_2xx or (c.peer is not None and c.peer.non_2xx)
+    ]
     if failed:
         print(f"benchmark: non-2xx responses on {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -1,4 +1,5 @@
-"""Gunicorn servers on 127.0.0.1: start, wait until up, measure CPU and memory, stop."""
+"""Servers on 127.0.0.1 (gunicorn, and the peer's uvicorn): start, wait until up, measure CPU
+and memory, stop."""
 
 from __future__ import annotations
 
@@ -18,13 +19,18 @@ import requests
 
 from libs.testing.processes import free_port
 
+# The servers' names, in results and logs.
+SERVICE, PEER, BASELINE = "service", "peer", "baseline"
 SERVICE_APP = "services.api.wsgi:app"
 BASELINE_APP = "benchmarks.baseline:create_app()"
+PEER_APP = "benchmarks.peers.fastapi.main:app"
+PEER_TARGET = "benchmarks/peers/fastapi:peer"
 DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 4
 _START_TIMEOUT_S = 60
 _STOP_TIMEOUT_S = 15
 _IDLE_CPU_FRACTION = 0.1
+_RESOURCE_TRACKER = "multiprocessing.resource_tracker"
 
 
 class ServerError(RuntimeError):
@@ -83,7 +89,7 @@ def gunicorn_command(
 
 @dataclass
 class Server:
-    """A running gunicorn master and the URL it serves."""
+    """A running server's master process and the URL it serves."""
 
     name: str
     process: subprocess.Popen[bytes]
@@ -121,19 +127,37 @@ class Server:
         raise ServerError(f"{self.name} stayed busy for {timeout_s:.0f}s after a run")
 
     def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker process, in MiB."""
+        """Resident memory of each worker process, in MiB.
+
+        The workers are the master's children, but for multiprocessing's resource tracker
+        (uvicorn's); a master without any (uvicorn with one worker) serves requests itself.
+        """
+        master = psutil.Process(self.process.pid)
         sizes = []
-        for child in psutil.Process(self.process.pid).children():
+        for child in master.children():
             try:
-                sizes.append(child.memory_info().rss / 2**20)
+                if _RESOURCE_TRACKER not in " ".join(child.cmdline()):
+                    sizes.append(child.memory_info().rss / 2**20)
             except psutil.NoSuchProcess:
                 continue
-        return sorted(sizes)
+        return sorted(sizes) or [master.memory_info().rss / 2**20]
 
     def log_tail(self, lines: int = 30) -> str:
         """The end of the server's output, for error messages."""
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
+
+
+def uvicorn_command(pex: Path, target: str, port: int, workers: int) -> list[str]:
+    """The peer's command line: uvicorn from its PEX, with its own defaults otherwise."""
+    return [
+        sys.executable,
+        str(pex),
+        target,
+        "--host=127.0.0.1",
+        f"--port={port}",
+        f"--workers={workers}",
+    ]
 
 
 @contextmanager
@@ -147,13 +171,58 @@ def gunicorn(
 ) -> Iterator[Server]:
     """Run `target` under gunicorn on a free loopback port until the block exits."""
     port = free_port()
+    with _served(
+        name,
+        gunicorn_command(target, port, concurrency, config_file),
+        port,
+        concurrency,
+        {**os.environ, **env, "PYTHONPATH": _python_path()},
+        work_dir,
+    ) as server:
+        yield server
+
+
+@contextmanager
+def uvicorn(
+    name: str, pex: Path, workers: int, env: Mapping[str, str], work_dir: Path
+) -> Iterator[Server]:
+    """Run the peer (its PEX runs uvicorn) with `workers` processes until the block exits."""
+    pex = pex.resolve()  # the server runs in `work_dir`
+    if not pex.is_file():
+        raise ServerError(
+            f"the peer is not built at {pex}: run `./pants package {PEER_TARGET}` first"
+        )
+    port = free_port()
+    # The PEX brings its own dependencies: nothing of this process's path may leak into it.
+    inherited = {
+        k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PEX_")
+    }
+    with _served(
+        name,
+        uvicorn_command(pex, PEER_APP, port, workers),
+        port,
+        Concurrency(workers=workers, threads=1),
+        {**inherited, **env},
+        work_dir,
+    ) as server:
+        yield server
+
+
+@contextmanager
+def _served(
+    name: str,
+    command: list[str],
+    port: int,
+    concurrency: Concurrency,
+    env: Mapping[str, str],
+    work_dir: Path,
+) -> Iterator[Server]:
     log_path = work_dir / f"{name}-{concurrency}-{port}.log"
-    child_env = {**os.environ, **env, "PYTHONPATH": _python_path()}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            gunicorn_command(target, port, concurrency, config_file),
+            command,
             cwd=work_dir,  # no stray ./gunicorn.conf.py is picked up
-            env=child_env,
+            env=dict(env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, stopped as one
@@ -167,7 +236,7 @@ def gunicorn(
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a gunicorn master and its workers: quick shutdown, else kill its process group."""
+    """Stop a server's master and its workers: quick shutdown, else kill its process group."""
     if process.poll() is not None:
         return
     process.send_signal(signal.SIGINT)

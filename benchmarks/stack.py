@@ -1,4 +1,4 @@
-"""What the servers run on: the database, its data, and each app's environment."""
+"""What the servers run on: the database, its data, each app's environment and tokens."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from benchmarks import auth
 from benchmarks.endpoints import Endpoint
+from benchmarks.keys import RunKey
 from benchmarks.options import Options
 from benchmarks.progress import log
 from benchmarks.seed import has_version_column, owner_column, seed_items, settle
-from benchmarks.servers import Concurrency, Server
-from libs.auth.keys import signing_key_pem
+from benchmarks.servers import PEER, SERVICE, Concurrency, Server
 from libs.config import load_settings
 from libs.db.setup import upgrade_to_head
 from libs.testing.postgres import TestDatabase, database_on, throwaway_server
@@ -43,17 +42,24 @@ def migrate(database_url: str) -> None:
     upgrade_to_head(create_app(settings))
 
 
-def service_environment(database_url: str, options: Options, work: Path) -> dict[str, str]:
-    """The service's settings: production mode with a secret made for this run only."""
+def service_environment(
+    database_url: str, options: Options, work: Path, key: RunKey
+) -> dict[str, str]:
+    """The service's settings: production mode with a key made for this run only."""
     metrics_dir = work / "prometheus"
     metrics_dir.mkdir(exist_ok=True)
     return {
         "APP_ENV": "production",
         "DATABASE_URL": database_url,
-        "AUTH_SIGNING_KEY": signing_key_pem(Ed25519PrivateKey.generate()),
+        **key.api_environment(),
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
         **options.service_env,
     }
+
+
+def peer_environment(database_url: str, key: RunKey) -> dict[str, str]:
+    """The peer's settings: the same database, and the public half of the run's key."""
+    return {"DATABASE_URL": database_url, "AUTH_PUBLIC_KEYS": key.jwks}
 
 
 def baseline_environment(
@@ -91,8 +97,11 @@ class Seeded:
     writer_id: int | None = None
     writer_tokens: auth.TokenSource | None = None
 
-    def tokens_for(self, endpoint: Endpoint) -> auth.TokenSource | None:
-        """The token source for `endpoint`'s requests."""
+    def tokens_for(self, endpoint: Endpoint, server: str = SERVICE) -> auth.TokenSource | None:
+        """The token source for `endpoint`'s requests to `server`: the API's tokens serve the
+        peer too; the baseline needs none."""
+        if server not in (SERVICE, PEER):
+            return None
         return self.writer_tokens if endpoint.as_writer else self.tokens
 
 

@@ -1,4 +1,4 @@
-"""From wrk runs to figures: medians over rounds and the service/baseline ratios."""
+"""From wrk runs to figures: medians over rounds, the API/bare and API/peer ratios, the goals."""
 
 from __future__ import annotations
 
@@ -71,8 +71,36 @@ def figures(samples: Sequence[Sample]) -> Figures:
 
 
 @dataclass(frozen=True)
+class Goal:
+    """One goal of the results: a figure, the bound it should reach, and whether it does."""
+
+    name: str
+    value: float | None
+    target: float
+    higher_is_better: bool = True
+
+    @property
+    def met(self) -> bool:
+        """Whether the figure reaches the bound; a missing figure does not."""
+        if self.value is None:
+            return False
+        return self.value >= self.target if self.higher_is_better else self.value <= self.target
+
+    @property
+    def missed_by(self) -> float | None:
+        """How far short of the bound, as a fraction of it (0.1: 10% short); None if met."""
+        if self.met or self.value is None:
+            return None
+        return round(abs(self.target - self.value) / self.target, 3)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready, with the verdict."""
+        return {**asdict(self), "met": self.met, "missed_by": self.missed_by}
+
+
+@dataclass(frozen=True)
 class Comparison:
-    """The service against the baseline on one endpoint."""
+    """The service against the baseline (the bare handler) and its peer on one endpoint."""
 
     endpoint: str
     summary: str
@@ -81,6 +109,10 @@ class Comparison:
     round_ratios: list[float | None]
     ratio: float | None
     target_ratio: float | None
+    peer: Figures | None = None
+    peer_round_ratios: list[float | None] = field(default_factory=list)
+    peer_ratio: float | None = None
+    peer_target_ratio: float | None = None
 
     @property
     def meets_target(self) -> bool | None:
@@ -96,12 +128,32 @@ class Comparison:
             return None
         return ratio(self.service.p99_ms, self.service.p50_ms)
 
+    @property
+    def p99_over_peer(self) -> float | None:
+        """The service's p99 latency as a multiple of the peer's."""
+        if self.peer is None or self.service.p99_ms is None or self.peer.p99_ms is None:
+            return None
+        return ratio(self.service.p99_ms, self.peer.p99_ms)
+
+    def goals(self) -> list[Goal]:
+        """The endpoint's goals: req/s over the bare handler's, and req/s and p99 against the
+        peer's, where the endpoint has them."""
+        goals = []
+        if self.target_ratio is not None:
+            goals.append(Goal("API/bare req/s", self.ratio, self.target_ratio))
+        if self.peer is not None and self.peer_target_ratio is not None:
+            goals.append(Goal("API/peer req/s", self.peer_ratio, self.peer_target_ratio))
+            goals.append(Goal("API/peer p99", self.p99_over_peer, 1.0, higher_is_better=False))
+        return goals
+
     def as_dict(self) -> dict[str, object]:
         """JSON-ready, derived figures included."""
         return {
             **asdict(self),
             "meets_target": self.meets_target,
             "p99_over_p50": self.p99_over_p50,
+            "p99_over_peer": self.p99_over_peer,
+            "goals": [goal.as_dict() for goal in self.goals()],
         }
 
 
@@ -110,28 +162,43 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 3) if denominator else None
 
 
+def paired_ratios(
+    service: Sequence[Sample], other: Sequence[Sample]
+) -> tuple[list[float | None], float | None]:
+    """Each round's service/other req/s (they ran back to back), and their median."""
+    if len(service) != len(other):
+        raise ValueError("every server needs the same number of rounds")
+    round_ratios = [
+        ratio(s.requests_per_s, o.requests_per_s) for s, o in zip(service, other, strict=True)
+    ]
+    known = [r for r in round_ratios if r is not None]
+    return round_ratios, round(statistics.median(known), 3) if known else None
+
+
 def compare(
     endpoint: str,
     summary: str,
     service: Sequence[Sample],
     baseline: Sequence[Sample],
     target_ratio: float | None,
+    peer: Sequence[Sample] | None = None,
+    peer_target_ratio: float | None = None,
 ) -> Comparison:
-    """Pair the rounds (service and baseline ran back to back) and take the median ratio."""
-    if len(service) != len(baseline):
-        raise ValueError("service and baseline need the same number of rounds")
-    round_ratios = [
-        ratio(s.requests_per_s, b.requests_per_s) for s, b in zip(service, baseline, strict=True)
-    ]
-    known = [r for r in round_ratios if r is not None]
+    """Pair the rounds of the service with the baseline's and the peer's, take median ratios."""
+    round_ratios, median_ratio = paired_ratios(service, baseline)
+    peer_round_ratios, peer_ratio = paired_ratios(service, peer) if peer else ([], None)
     return Comparison(
         endpoint=endpoint,
         summary=summary,
         service=figures(service),
         baseline=figures(baseline),
         round_ratios=round_ratios,
-        ratio=round(statistics.median(known), 3) if known else None,
+        ratio=median_ratio,
         target_ratio=target_ratio,
+        peer=figures(peer) if peer else None,
+        peer_round_ratios=peer_round_ratios,
+        peer_ratio=peer_ratio,
+        peer_target_ratio=peer_target_ratio,
     )
 
 

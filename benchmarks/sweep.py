@@ -11,7 +11,7 @@ from benchmarks import wrk
 from benchmarks.measure import check, measure, targets
 from benchmarks.options import Options
 from benchmarks.progress import log
-from benchmarks.servers import SERVICE_APP, gunicorn
+from benchmarks.servers import SERVICE, SERVICE_APP, gunicorn
 from benchmarks.stack import Seeded, concurrency_environment
 from benchmarks.summary import SweepPoint, best, figures
 
@@ -31,10 +31,10 @@ def sweep(
             **concurrency_environment(options, concurrency),
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
         }
-        with gunicorn("service", SERVICE_APP, concurrency, config, env, work) as server:
+        with gunicorn(SERVICE, SERVICE_APP, concurrency, config, env, work) as server:
             if seeded.tokens is not None:
                 seeded.tokens.base_url = server.base_url
-            (target,) = targets(server, (options.sweep_endpoint,), options, seeded, False)
+            (target,) = targets(server, (options.sweep_endpoint,), options, seeded)
             check(target)
             if options.warmup_s:
                 measure(target, replace(load, duration_s=options.warmup_s))

@@ -1,8 +1,9 @@
-"""A very short real benchmark: both apps under gunicorn, driven by wrk, reported, stopped."""
+"""A very short real benchmark: the three servers, driven by wrk, reported, stopped."""
 
 import json
 import os
 import shutil
+from pathlib import Path
 
 import psutil
 import pytest
@@ -10,12 +11,15 @@ import pytest
 from benchmarks.report import CHART_NAME, JSON_NAME, MARKDOWN_NAME
 from benchmarks.run import main
 
+# Where runtime_package_dependencies puts the peer's PEX in the test's sandbox.
+PEER_PEX = Path("benchmarks.peers.fastapi/peer.pex")
 
-def gunicorn_children():
+
+def server_children():
     return [
         child
         for child in psutil.Process().children(recursive=True)
-        if "gunicorn" in " ".join(child.cmdline())
+        if any(name in " ".join(child.cmdline()) for name in ("gunicorn", "peer.pex"))
     ]
 
 
@@ -31,6 +35,7 @@ def test_a_short_run_measures_every_endpoint_and_stops_its_servers(tmp_path, cap
         "--users=2",  # registrations are rate limited once the API has users
         "--workers=1",
         "--threads=2",
+        f"--peer-pex={PEER_PEX}",
         f"--output-dir={tmp_path}",
     ]
     if os.environ.get("TEST_DATABASE_URL"):
@@ -42,17 +47,24 @@ def test_a_short_run_measures_every_endpoint_and_stops_its_servers(tmp_path, cap
     measured = {endpoint["endpoint"]: endpoint for endpoint in results["endpoints"]}
     assert list(measured) == ["get_one", "list_50", "create", "health"]
     for endpoint in measured.values():
-        for server in ("service", "baseline"):
+        for server in ("service", "peer", "baseline"):
             figures = endpoint[server]
             assert figures["requests_per_s"] > 0, (endpoint["endpoint"], server)
             assert figures["non_2xx"] == 0, (endpoint["endpoint"], server)
             assert figures["p99_ms"] >= figures["p50_ms"] > 0
             assert figures["cpu_ms_per_request"] > 0
         assert endpoint["ratio"] > 0
+        assert endpoint["peer_ratio"] > 0
+    goals = {(e["endpoint"], g["name"]) for e in results["endpoints"] for g in e["goals"]}
+    assert ("create", "API/bare req/s") in goals
+    assert ("get_one", "API/peer p99") in goals
     assert len(results["memory_mb"]["service"]) == 1
+    assert results["memory_mb"]["peer"]
     assert results["settings"]["concurrency"] == "1x2"
+    assert results["settings"]["peer_workers"] == 1
     table = (tmp_path / MARKDOWN_NAME).read_text()
     assert "| get_one |" in table
+    assert "API/peer" in table
     assert table in capsys.readouterr().out
     assert (tmp_path / CHART_NAME).read_bytes().startswith(b"\x89PNG")
-    assert gunicorn_children() == []
+    assert server_children() == []

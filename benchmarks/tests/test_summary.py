@@ -86,3 +86,27 @@ def test_a_round_that_completed_nothing_counts_in_throughput_not_latency():
     assert (result.p50_ms, result.p99_ms) == (5, 10)
     assert result.socket_errors == 32
     assert figures([stalled]).p50_ms is None
+
+
+def test_the_peer_ratio_pairs_each_api_run_with_the_peer_run_of_its_round():
+    comparison = compare(
+        "get_one", "g", [run(90), run(50)], [run(100), run(100)], 0.8, [run(60), run(50)], 1.0
+    )
+    assert comparison.peer_round_ratios == [1.5, 1.0]
+    assert comparison.peer_ratio == 1.25
+    assert comparison.peer.requests_per_s == 55
+
+
+def test_goals_say_which_are_met_and_by_how_much_the_others_are_missed():
+    slower_tail = [run(120, p99=8)]
+    comparison = compare("create", "c", slower_tail, [run(300)], 0.6, [run(100, p99=4)], 1.0)
+    goals = {goal.name: goal for goal in comparison.goals()}
+    assert (goals["API/bare req/s"].value, goals["API/bare req/s"].missed_by) == (0.4, 0.333)
+    assert goals["API/peer req/s"].met and goals["API/peer req/s"].missed_by is None
+    assert goals["API/peer p99"].value == 2.0
+    assert not goals["API/peer p99"].met and goals["API/peer p99"].missed_by == 1.0
+    assert [g["met"] for g in comparison.as_dict()["goals"]] == [False, True, False]
+
+
+def test_an_endpoint_without_goals_has_none():
+    assert compare("health", "h", [run(1)], [run(1)], None, [run(1)], None).goals() == []

@@ -1,0 +1,1 @@
+"""The benchmark's peer: the items API as a FastAPI full-stack-template team would write it."""
