@@ -4,8 +4,6 @@ exists, then destroy it."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from tools.scaffold.cli import main as scaffold
 
 from infra.tests.harness import Terraform
 from infra.tests.moto_server import AUTOSCALING_OVERRIDE, moto_server, provider_override
+from infra.tests.scripts import run_script
 
 REGION = "eu-west-1"
 GITHUB_REPOSITORY = "acme/api"
@@ -138,9 +137,11 @@ def test_service_runs_privately_with_secrets_from_secrets_manager(
     (container,) = definition["taskDefinition"]["containerDefinitions"]
     assert container["image"] == f"{outputs['ecr_repository_url']}:initial"
     secrets = {secret["name"]: secret["valueFrom"] for secret in container["secrets"]}
-    assert secrets["SECRET_KEY"] == outputs["signing_key_secret_arn"]
-    assert secrets["DB_PASSWORD"].endswith(":password::")
-    assert not {e["name"] for e in container["environment"]} & {"DB_PASSWORD", "SECRET_KEY"}
+    assert secrets.pop("AUTH_SIGNING_KEY") == outputs["signing_key_secret_arn"]
+    assert secrets.pop("AUTH_PUBLIC_KEYS") == outputs["public_keys_secret_arn"]
+    assert secrets.pop("DB_PASSWORD").endswith(":password::") and secrets == {}
+    plain = {e["name"] for e in container["environment"]}
+    assert not plain & {"DB_PASSWORD", "AUTH_SIGNING_KEY", "AUTH_PUBLIC_KEYS", "SECRET_KEY"}
 
 
 def test_deploy_role_trusts_only_this_repository_environment(aws: Any) -> None:
@@ -151,60 +152,36 @@ def test_deploy_role_trusts_only_this_repository_environment(aws: Any) -> None:
     )
 
 
-def test_execution_role_reads_only_its_two_secrets(aws: Any, outputs: dict[str, Any]) -> None:
+def test_execution_role_reads_only_its_three_secrets(aws: Any, outputs: dict[str, Any]) -> None:
     iam = aws("iam")
     policy = iam.get_role_policy(
         RoleName="api-staging-execution", PolicyName="pull-log-read-secrets"
     )
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     resources = statements["ReadSecrets"]["Resource"]
-    assert outputs["signing_key_secret_arn"] in resources and len(resources) == 2
+    assert outputs["signing_key_secret_arn"] in resources and len(resources) == 3
+    assert outputs["public_keys_secret_arn"] in resources
     wildcard = [sid for sid, s in statements.items() if s["Resource"] == "*"]
     assert wildcard == ["EcrLogin"]
 
 
-def run_script(
-    terraform: Terraform, infra: Path, moto: str, *args: str
-) -> subprocess.CompletedProcess[str]:
-    """Run one of infra/scripts (the copy next to the applied state) against moto."""
-    env = terraform.env(
-        {"AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
-    )
-    bash = shutil.which("bash")
-    assert bash, "the deploy scripts need bash"
-    return subprocess.run(
-        [bash, str(infra / "scripts" / args[0]), *args[1:]],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-def test_signing_key_is_set_once_outside_terraform(
+def test_token_keys_are_set_outside_terraform_before_a_deploy(
     terraform: Terraform, infra: Path, moto: str, aws: Any, outputs: dict[str, Any]
 ) -> None:
     secrets = aws("secretsmanager")
-    secret = outputs["signing_key_secret_arn"]
-
     refused = run_script(terraform, infra, moto, "deploy.sh", "staging", "v1")
     assert refused.returncode != 0
     assert "run infra/scripts/init-secrets.sh staging" in refused.stderr, refused.stderr
 
     created = run_script(terraform, infra, moto, "init-secrets.sh", "staging")
     assert created.returncode == 0, created.stderr
-    value = secrets.get_secret_value(SecretId=secret)["SecretString"]
-    assert len(value) == 64 and value.isalnum()
-    assert value not in created.stdout + created.stderr
-
-    again = run_script(terraform, infra, moto, "init-secrets.sh", "staging")
-    assert again.returncode == 0 and "already set" in again.stderr
-    assert secrets.get_secret_value(SecretId=secret)["SecretString"] == value
-
-    rotated = run_script(terraform, infra, moto, "init-secrets.sh", "staging", "--rotate")
-    assert rotated.returncode == 0, rotated.stderr
-    assert secrets.get_secret_value(SecretId=secret)["SecretString"] != value
+    signing = secrets.get_secret_value(SecretId=outputs["signing_key_secret_arn"])["SecretString"]
+    assert signing.startswith("-----BEGIN PRIVATE KEY-----")
+    assert signing.split("\n")[1] not in created.stdout + created.stderr
+    jwks = json.loads(
+        secrets.get_secret_value(SecretId=outputs["public_keys_secret_arn"])["SecretString"]
+    )
+    assert [key["kty"] for key in jwks["keys"]] == ["OKP"]
 
 
 def test_scaffolded_service_shares_the_cluster_and_load_balancer(
@@ -267,25 +244,31 @@ def test_deploy_role_may_deploy_the_scaffolded_service_and_nothing_of_it_more(
     )["services"]
     assert statements["UpdateService"]["Resource"] == service["serviceArn"]
     assert statements["PushImage"]["Resource"].endswith(f":repository/{sibling['service_name']}")
-    assert statements["CheckSigningKeyIsSet"]["Resource"] == sibling["signing_key_secret_arn"]
+    assert statements["CheckSecretsAreSet"]["Resource"] == outputs["public_keys_secret_arn"]
 
 
-def test_scaffolded_service_gets_its_own_signing_key_through_the_scripts(
+def test_scaffolded_service_verifies_with_the_public_keys_only(
     terraform: Terraform, infra: Path, moto: str, aws: Any, outputs: dict[str, Any]
 ) -> None:
-    secrets = aws("secretsmanager")
     sibling = outputs[f"service_{SIBLING}"]
-    assert sibling["signing_key_secret_arn"] != outputs["signing_key_secret_arn"]
+    ecs = aws("ecs")
+    (service,) = ecs.describe_services(
+        cluster=outputs["cluster_name"], services=[sibling["service_name"]]
+    )["services"]
+    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    (container,) = definition["taskDefinition"]["containerDefinitions"]
+    secrets = {secret["name"]: secret["valueFrom"] for secret in container["secrets"]}
+    assert sorted(secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD"]
+    assert secrets["AUTH_PUBLIC_KEYS"] == outputs["public_keys_secret_arn"]
 
-    refused = run_script(terraform, infra, moto, "deploy.sh", "--service", SIBLING, "staging", "v1")
-    assert refused.returncode != 0
-    hint = f"run infra/scripts/init-secrets.sh --service {SIBLING} staging"
-    assert hint in refused.stderr, refused.stderr
-
-    created = run_script(terraform, infra, moto, "init-secrets.sh", "--service", SIBLING, "staging")
-    assert created.returncode == 0, created.stderr
-    value = secrets.get_secret_value(SecretId=sibling["signing_key_secret_arn"])["SecretString"]
-    assert len(value) == 64 and value not in created.stdout + created.stderr
+    # The deploy script's check (the public keys are set) passes once init-secrets.sh has run:
+    # it goes on to push the image, which needs a container engine and the image.
+    checked = run_script(
+        terraform, infra, moto, "deploy.sh", "--service", SIBLING, "staging", "v1",
+        env={"CONTAINER_CLI": "false"},
+    )
+    assert "has no value yet" not in checked.stderr, checked.stderr
+    assert f"pushing {SIBLING}:v1" in checked.stderr, checked.stderr
 
     unknown = run_script(terraform, infra, moto, "rollback.sh", "--service", "nope", "staging")
     assert unknown.returncode != 0 and "no service 'nope'" in unknown.stderr, unknown.stderr

@@ -54,8 +54,18 @@ output "log_group_name" {
 }
 
 output "signing_key_secret_arn" {
-  description = "ARN of the SECRET_KEY secret."
+  description = "ARN of the API's AUTH_SIGNING_KEY secret."
   value       = module.stack.signing_key_secret_arn
+}
+
+output "public_keys_secret_arn" {
+  description = "ARN of the AUTH_PUBLIC_KEYS secret (the JWKS every service verifies tokens with)."
+  value       = module.stack.public_keys_secret_arn
+}
+
+output "task_secrets" {
+  description = "Secrets the API's tasks get: variable name => secret ARN (no values)."
+  value       = module.stack.task_secrets
 }
 
 output "deploy_role_arn" {

@@ -92,8 +92,8 @@ data "aws_iam_policy_document" "this" {
   }
 
   statement {
-    sid       = "CheckSigningKeyIsSet"
+    sid       = "CheckSecretsAreSet"
     actions   = ["secretsmanager:DescribeSecret"]
-    resources = [var.signing_key_secret_arn]
+    resources = var.secret_arns
   }
 }

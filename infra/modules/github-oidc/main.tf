@@ -59,14 +59,14 @@ resource "aws_iam_role" "this" {
 module "service_policy" {
   source = "../deploy-policy"
 
-  ecr_repository_arn     = var.ecr_repository_arn
-  cluster_arn            = var.cluster_arn
-  service_arn            = var.service_arn
-  app_task_family        = var.app_task_family
-  migration_task_family  = var.migration_task_family
-  pass_role_arns         = var.pass_role_arns
-  log_group_arn          = var.log_group_arn
-  signing_key_secret_arn = var.signing_key_secret_arn
+  ecr_repository_arn    = var.ecr_repository_arn
+  cluster_arn           = var.cluster_arn
+  service_arn           = var.service_arn
+  app_task_family       = var.app_task_family
+  migration_task_family = var.migration_task_family
+  pass_role_arns        = var.pass_role_arns
+  log_group_arn         = var.log_group_arn
+  secret_arns           = var.secret_arns
 }
 
 data "aws_iam_policy_document" "deploy" {

@@ -1,5 +1,6 @@
 # A service beside the environment's first one: on its cluster, behind its load balancer for
-# some paths, with its own image repository, database, tasks, secrets, alarms and deploy rights.
+# some paths, with its own image repository, database, tasks, alarms and deploy rights; it
+# verifies the API's tokens with the environment's public keys.
 # Two inputs rather than one: the database and the tasks' security group need only the
 # foundation, so they start while the load balancer (the platform) is still being created.
 module "ecr" {
@@ -47,28 +48,30 @@ module "database" {
 module "service" {
   source = "../service"
 
-  name                        = var.name
-  cluster                     = var.platform.cluster
-  vpc_id                      = var.foundation.vpc_id
-  subnet_ids                  = var.foundation.private_subnet_ids
-  image                       = "${module.ecr.repository_url}:${var.image_tag}"
-  app_command                 = var.app_command
-  migration_command           = var.migration_command
-  cpu                         = var.task_cpu
-  memory                      = var.task_memory
-  cpu_architecture            = var.cpu_architecture
-  environment                 = var.app_environment
-  alb_security_group_id       = var.platform.alb_security_group_id
-  target_group_arn            = module.route.target_group_arn
-  alb_arn_suffix              = var.platform.alb_arn_suffix
-  target_group_arn_suffix     = module.route.target_group_arn_suffix
-  ecr_repository_arn          = module.ecr.repository_arn
-  kms_key_arn                 = var.foundation.kms_key_arn
-  log_retention_days          = var.foundation.log_retention_days
-  secret_recovery_window_days = var.foundation.secret_recovery_window_days
-  min_capacity                = var.min_capacity
-  max_capacity                = var.max_capacity
-  tags                        = var.tags
+  name                    = var.name
+  cluster                 = var.platform.cluster
+  vpc_id                  = var.foundation.vpc_id
+  subnet_ids              = var.foundation.private_subnet_ids
+  image                   = "${module.ecr.repository_url}:${var.image_tag}"
+  app_command             = var.app_command
+  migration_command       = var.migration_command
+  cpu                     = var.task_cpu
+  memory                  = var.task_memory
+  cpu_architecture        = var.cpu_architecture
+  environment             = var.app_environment
+  alb_security_group_id   = var.platform.alb_security_group_id
+  target_group_arn        = module.route.target_group_arn
+  alb_arn_suffix          = var.platform.alb_arn_suffix
+  target_group_arn_suffix = module.route.target_group_arn_suffix
+  ecr_repository_arn      = module.ecr.repository_arn
+  kms_key_arn             = var.foundation.kms_key_arn
+  log_retention_days      = var.foundation.log_retention_days
+  min_capacity            = var.min_capacity
+  max_capacity            = var.max_capacity
+  tags                    = var.tags
+
+  # Verifies the API's tokens; signs none.
+  secrets = { AUTH_PUBLIC_KEYS = var.foundation.public_keys_secret_arn }
 
   database = {
     host                = module.database.address
@@ -96,14 +99,14 @@ module "alarms" {
 module "deploy_policy" {
   source = "../deploy-policy"
 
-  ecr_repository_arn     = module.ecr.repository_arn
-  cluster_arn            = var.platform.cluster.arn
-  service_arn            = module.service.service_arn
-  app_task_family        = module.service.app_task_family
-  migration_task_family  = module.service.migration_task_family
-  pass_role_arns         = [module.service.execution_role_arn, module.service.task_role_arn]
-  log_group_arn          = module.service.log_group_arn
-  signing_key_secret_arn = module.service.signing_key_secret_arn
+  ecr_repository_arn    = module.ecr.repository_arn
+  cluster_arn           = var.platform.cluster.arn
+  service_arn           = module.service.service_arn
+  app_task_family       = module.service.app_task_family
+  migration_task_family = module.service.migration_task_family
+  pass_role_arns        = [module.service.execution_role_arn, module.service.task_role_arn]
+  log_group_arn         = module.service.log_group_arn
+  secret_arns           = [var.foundation.public_keys_secret_arn]
 }
 
 # A managed policy per service: inline policies of one role share a 10 KB limit.

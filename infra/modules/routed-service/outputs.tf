@@ -10,10 +10,14 @@ output "summary" {
     ecr_repository_url            = module.ecr.repository_url
     network_configuration         = module.service.network_configuration
     log_group_name                = module.service.log_group_name
-    signing_key_secret_arn        = module.service.signing_key_secret_arn
-    deploy_policy_attached        = length(aws_iam_role_policy_attachment.deploy) > 0
-    route                         = module.route.rule
-    alarm_names                   = module.alarms.alarm_names
+    public_keys_secret_arn        = var.foundation.public_keys_secret_arn
+    # The secret scripts/deploy.sh checks is set before it deploys: for a service beside the
+    # API, the public keys it cannot start without. The name is the one the scripts read.
+    signing_key_secret_arn = var.foundation.public_keys_secret_arn
+    secrets                = module.service.secrets
+    deploy_policy_attached = length(aws_iam_role_policy_attachment.deploy) > 0
+    route                  = module.route.rule
+    alarm_names            = module.alarms.alarm_names
     database = {
       address             = module.database.address
       port                = module.database.port

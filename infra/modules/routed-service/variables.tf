@@ -9,17 +9,17 @@ variable "name" {
 }
 
 variable "foundation" {
-  description = "The environment's network, key and policy: the foundation output of modules/stack."
+  description = "The environment's network, KMS key, token public keys and policy: the foundation output of modules/stack."
   type = object({
-    vpc_id                      = string
-    private_subnet_ids          = list(string)
-    kms_key_arn                 = string
-    log_retention_days          = number
-    db_multi_az                 = bool
-    db_deletion_protection      = bool
-    db_backup_retention_days    = number
-    ecr_force_delete            = bool
-    secret_recovery_window_days = number
+    vpc_id                   = string
+    private_subnet_ids       = list(string)
+    kms_key_arn              = string
+    log_retention_days       = number
+    db_multi_az              = bool
+    db_deletion_protection   = bool
+    db_backup_retention_days = number
+    ecr_force_delete         = bool
+    public_keys_secret_arn   = string
   })
 }
 

@@ -19,10 +19,10 @@ locals {
   ]
 
   # Values are resolved by the ECS agent at task start; they never appear in the task definition.
-  secrets = [
-    { name = "DB_PASSWORD", valueFrom = "${var.database.password_secret_arn}:password::" },
-    { name = "SECRET_KEY", valueFrom = aws_secretsmanager_secret.signing_key.arn },
-  ]
+  secrets = concat(
+    [{ name = "DB_PASSWORD", valueFrom = "${var.database.password_secret_arn}:password::" }],
+    [for name, arn in var.secrets : { name = name, valueFrom = arn }],
+  )
 
   # The one container may use the whole task; explicit so every ECS implementation agrees.
   container_base = {
@@ -42,16 +42,6 @@ resource "aws_cloudwatch_log_group" "this" {
   name              = "/ecs/${var.name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
-
-  tags = var.tags
-}
-
-# The value is never in Terraform state: scripts/init-secrets.sh writes it once.
-resource "aws_secretsmanager_secret" "signing_key" {
-  name                    = "${var.name}/secret-key"
-  description             = "SECRET_KEY of ${var.name}: the app's signing key"
-  kms_key_id              = var.kms_key_arn
-  recovery_window_in_days = var.secret_recovery_window_days
 
   tags = var.tags
 }
@@ -128,7 +118,7 @@ data "aws_iam_policy_document" "tasks_assume" {
 
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-execution"
-  description        = "ECS agent of ${var.name}: pulls the image, writes logs, reads the two secrets"
+  description        = "ECS agent of ${var.name}: pulls the image, writes logs, reads its secrets"
   assume_role_policy = data.aws_iam_policy_document.tasks_assume.json
 
   tags = var.tags
@@ -156,7 +146,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "ReadSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.database.password_secret_arn, aws_secretsmanager_secret.signing_key.arn]
+    resources = concat([var.database.password_secret_arn], values(var.secrets))
   }
 
   statement {

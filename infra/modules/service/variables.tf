@@ -118,7 +118,7 @@ variable "ecr_repository_arn" {
 }
 
 variable "kms_key_arn" {
-  description = "KMS key of the log group and the signing key secret."
+  description = "KMS key of the log group and of the secrets the tasks read."
   type        = string
 }
 
@@ -128,10 +128,15 @@ variable "log_retention_days" {
   default     = 90
 }
 
-variable "secret_recovery_window_days" {
-  description = "Days a deleted signing key secret can be restored (0 deletes at once)."
-  type        = number
-  default     = 30
+variable "secrets" {
+  description = "Environment variable name => ARN of a Secrets Manager secret whose whole value ECS injects into both containers at task start (AUTH_PUBLIC_KEYS for every service, AUTH_SIGNING_KEY for the API alone)."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = !contains(keys(var.secrets), "DB_PASSWORD") && alltrue([for arn in values(var.secrets) : startswith(arn, "arn:")])
+    error_message = "Give secret ARNs (arn:...); DB_PASSWORD comes from the database input."
+  }
 }
 
 variable "min_capacity" {

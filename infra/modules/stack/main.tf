@@ -5,6 +5,15 @@ module "kms" {
   tags = var.tags
 }
 
+module "token_keys" {
+  source = "../token-keys"
+
+  name                 = var.name
+  kms_key_arn          = module.kms.key_arn
+  recovery_window_days = var.secret_recovery_window_days
+  tags                 = var.tags
+}
+
 module "network" {
   source = "../network"
 
@@ -76,30 +85,35 @@ module "database" {
 module "service" {
   source = "../service"
 
-  name                        = var.name
-  cluster                     = { name = module.cluster.name, arn = module.cluster.arn }
-  vpc_id                      = module.network.vpc_id
-  subnet_ids                  = module.network.private_subnet_ids
-  image                       = "${module.ecr.repository_url}:${var.image_tag}"
-  app_command                 = var.app_command
-  migration_command           = var.migration_command
-  cpu                         = var.task_cpu
-  memory                      = var.task_memory
-  cpu_architecture            = var.cpu_architecture
-  environment                 = var.app_environment
-  alb_security_group_id       = module.alb.security_group_id
-  target_group_arn            = module.alb.target_group_arn
-  alb_arn_suffix              = module.alb.arn_suffix
-  target_group_arn_suffix     = module.alb.target_group_arn_suffix
-  ecr_repository_arn          = module.ecr.repository_arn
-  kms_key_arn                 = module.kms.key_arn
-  log_retention_days          = var.log_retention_days
-  secret_recovery_window_days = var.secret_recovery_window_days
-  min_capacity                = var.min_capacity
-  max_capacity                = var.max_capacity
-  cpu_target_percent          = var.cpu_target_percent
-  requests_per_target         = var.requests_per_target
-  tags                        = var.tags
+  name                    = var.name
+  cluster                 = { name = module.cluster.name, arn = module.cluster.arn }
+  vpc_id                  = module.network.vpc_id
+  subnet_ids              = module.network.private_subnet_ids
+  image                   = "${module.ecr.repository_url}:${var.image_tag}"
+  app_command             = var.app_command
+  migration_command       = var.migration_command
+  cpu                     = var.task_cpu
+  memory                  = var.task_memory
+  cpu_architecture        = var.cpu_architecture
+  environment             = var.app_environment
+  alb_security_group_id   = module.alb.security_group_id
+  target_group_arn        = module.alb.target_group_arn
+  alb_arn_suffix          = module.alb.arn_suffix
+  target_group_arn_suffix = module.alb.target_group_arn_suffix
+  ecr_repository_arn      = module.ecr.repository_arn
+  kms_key_arn             = module.kms.key_arn
+  log_retention_days      = var.log_retention_days
+  min_capacity            = var.min_capacity
+  max_capacity            = var.max_capacity
+  cpu_target_percent      = var.cpu_target_percent
+  requests_per_target     = var.requests_per_target
+  tags                    = var.tags
+
+  # The issuer: the only task that gets the signing key.
+  secrets = {
+    AUTH_SIGNING_KEY = module.token_keys.signing_key_secret_arn
+    AUTH_PUBLIC_KEYS = module.token_keys.public_keys_secret_arn
+  }
 
   database = {
     host                = module.database.address
@@ -128,20 +142,20 @@ module "github_oidc" {
   source = "../github-oidc"
   count  = length(var.github_subjects) > 0 ? 1 : 0
 
-  name                   = "${var.name}-deploy"
-  subjects               = var.github_subjects
-  create_oidc_provider   = var.create_github_oidc_provider
-  ecr_repository_arn     = module.ecr.repository_arn
-  cluster_arn            = module.cluster.arn
-  service_arn            = module.service.service_arn
-  app_task_family        = module.service.app_task_family
-  migration_task_family  = module.service.migration_task_family
-  pass_role_arns         = [module.service.execution_role_arn, module.service.task_role_arn]
-  log_group_arn          = module.service.log_group_arn
-  signing_key_secret_arn = module.service.signing_key_secret_arn
-  state_bucket           = var.state_bucket
-  state_key              = var.state_key
-  tags                   = var.tags
+  name                  = "${var.name}-deploy"
+  subjects              = var.github_subjects
+  create_oidc_provider  = var.create_github_oidc_provider
+  ecr_repository_arn    = module.ecr.repository_arn
+  cluster_arn           = module.cluster.arn
+  service_arn           = module.service.service_arn
+  app_task_family       = module.service.app_task_family
+  migration_task_family = module.service.migration_task_family
+  pass_role_arns        = [module.service.execution_role_arn, module.service.task_role_arn]
+  log_group_arn         = module.service.log_group_arn
+  secret_arns           = [module.token_keys.signing_key_secret_arn, module.token_keys.public_keys_secret_arn]
+  state_bucket          = var.state_bucket
+  state_key             = var.state_key
+  tags                  = var.tags
 }
 
 locals {

@@ -54,8 +54,18 @@ output "log_group_name" {
 }
 
 output "signing_key_secret_arn" {
-  description = "ARN of the SECRET_KEY secret (scripts/init-secrets.sh fills it)."
-  value       = module.service.signing_key_secret_arn
+  description = "ARN of the API's AUTH_SIGNING_KEY secret (scripts/init-secrets.sh fills it)."
+  value       = module.token_keys.signing_key_secret_arn
+}
+
+output "public_keys_secret_arn" {
+  description = "ARN of the environment's AUTH_PUBLIC_KEYS secret, a JWKS every service verifies tokens with (scripts/init-secrets.sh fills it)."
+  value       = module.token_keys.public_keys_secret_arn
+}
+
+output "task_secrets" {
+  description = "Secrets the API's tasks get: variable name => secret ARN (no values)."
+  value       = module.service.secrets
 }
 
 output "deploy_role_arn" {
@@ -88,17 +98,17 @@ output "alarm_names" {
 }
 
 output "foundation" {
-  description = "What a service scaffolded beside the first one needs before the load balancer exists (the foundation input of modules/routed-service): network, key and the environment's policy."
+  description = "What a service scaffolded beside the first one needs before the load balancer exists (the foundation input of modules/routed-service): network, KMS key, token public keys and the environment's policy."
   value = {
-    vpc_id                      = module.network.vpc_id
-    private_subnet_ids          = module.network.private_subnet_ids
-    kms_key_arn                 = module.kms.key_arn
-    log_retention_days          = var.log_retention_days
-    db_multi_az                 = var.db_multi_az
-    db_deletion_protection      = var.db_deletion_protection
-    db_backup_retention_days    = var.db_backup_retention_days
-    ecr_force_delete            = var.ecr_force_delete
-    secret_recovery_window_days = var.secret_recovery_window_days
+    vpc_id                   = module.network.vpc_id
+    private_subnet_ids       = module.network.private_subnet_ids
+    kms_key_arn              = module.kms.key_arn
+    log_retention_days       = var.log_retention_days
+    db_multi_az              = var.db_multi_az
+    db_deletion_protection   = var.db_deletion_protection
+    db_backup_retention_days = var.db_backup_retention_days
+    ecr_force_delete         = var.ecr_force_delete
+    public_keys_secret_arn   = module.token_keys.public_keys_secret_arn
   }
 }
 

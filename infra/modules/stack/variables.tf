@@ -205,7 +205,7 @@ variable "ecr_force_delete" {
 }
 
 variable "secret_recovery_window_days" {
-  description = "Days a deleted signing key secret stays recoverable (0 deletes at once)."
+  description = "Days the token key secrets stay recoverable after deletion (0 deletes at once)."
   type        = number
   default     = 30
 }

@@ -63,7 +63,7 @@ mock_resource "aws_cloudwatch_log_group" {
 
 mock_resource "aws_secretsmanager_secret" {
   defaults = {
-    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/secret-key-AbCdEf"
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/mock-AbCdEf"
   }
 }
 

@@ -4,8 +4,29 @@ mock_provider "aws" {
   source = "../../tests/mocks"
 }
 
+# Distinct ARNs for the two token secrets, so a task given the wrong one shows.
+override_resource {
+  target = module.stack.module.token_keys.aws_secretsmanager_secret.signing_key
+  values = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-signing-key-AbCdEf" }
+}
+
+override_resource {
+  target = module.stack.module.token_keys.aws_secretsmanager_secret.public_keys
+  values = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-public-keys-AbCdEf" }
+}
+
 run "staging_is_cheap_but_private" {
   command = apply
+
+  assert {
+    condition = (
+      keys(output.task_secrets) == ["AUTH_PUBLIC_KEYS", "AUTH_SIGNING_KEY", "DB_PASSWORD"]
+      && output.task_secrets.AUTH_SIGNING_KEY == output.signing_key_secret_arn
+      && output.task_secrets.AUTH_PUBLIC_KEYS == output.public_keys_secret_arn
+      && output.signing_key_secret_arn != output.public_keys_secret_arn
+    )
+    error_message = "The API's tasks get the signing key and the public keys (and the database password), each from its own secret."
+  }
 
   assert {
     condition     = output.nat_gateway_count == 1

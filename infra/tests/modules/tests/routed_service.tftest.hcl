@@ -12,15 +12,15 @@ variables {
   image_tag         = "v1"
   migration_command = ["python", "-m", "services.orders.manage", "db", "upgrade"]
   foundation = {
-    vpc_id                      = "vpc-0123456789abcdef0"
-    private_subnet_ids          = ["subnet-0a", "subnet-0b"]
-    kms_key_arn                 = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
-    log_retention_days          = 30
-    db_multi_az                 = true
-    db_deletion_protection      = true
-    db_backup_retention_days    = 14
-    ecr_force_delete            = false
-    secret_recovery_window_days = 30
+    vpc_id                   = "vpc-0123456789abcdef0"
+    private_subnet_ids       = ["subnet-0a", "subnet-0b"]
+    kms_key_arn              = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
+    log_retention_days       = 30
+    db_multi_az              = true
+    db_deletion_protection   = true
+    db_backup_retention_days = 14
+    ecr_force_delete         = false
+    public_keys_secret_arn   = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/auth-public-keys-AbCdEf"
   }
   platform = {
     cluster               = { name = "api-test", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/api-test" }
@@ -74,6 +74,11 @@ run "shares_the_platform" {
   assert {
     condition     = output.summary.deploy_policy_attached == false
     error_message = "Without a deploy role nothing is attached."
+  }
+
+  assert {
+    condition     = keys(output.summary.secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD"] && output.summary.secrets.AUTH_PUBLIC_KEYS == var.foundation.public_keys_secret_arn
+    error_message = "A service beside the API gets the environment's public keys and its database password, never the signing key."
   }
 }
 

@@ -17,6 +17,9 @@ variables {
   ecr_repository_arn      = "arn:aws:ecr:eu-west-1:123456789012:repository/api-test"
   kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
   log_retention_days      = 90
+  secrets = {
+    AUTH_PUBLIC_KEYS = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/auth-public-keys-AbCdEf"
+  }
   database = {
     host                = "api.abcdefghijkl.eu-west-1.rds.amazonaws.com"
     port                = 5432
@@ -113,10 +116,15 @@ run "service" {
     condition = {
       for s in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets : s.name => s.valueFrom
       } == {
-      DB_PASSWORD = "${var.database.password_secret_arn}:password::"
-      SECRET_KEY  = aws_secretsmanager_secret.signing_key.arn
+      DB_PASSWORD      = "${var.database.password_secret_arn}:password::"
+      AUTH_PUBLIC_KEYS = var.secrets.AUTH_PUBLIC_KEYS
     }
-    error_message = "The database password and the signing key must be injected as container secrets."
+    error_message = "The database password and the given secrets must be injected as container secrets."
+  }
+
+  assert {
+    condition     = output.secrets == { for s in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets : s.name => s.valueFrom }
+    error_message = "The secrets output must say what the app container gets."
   }
 
   assert {
@@ -201,11 +209,6 @@ run "service" {
       && aws_appautoscaling_policy.requests.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].resource_label == "${var.alb_arn_suffix}/${var.target_group_arn_suffix}"
     )
     error_message = "The service must scale between min and max on CPU and on ALB requests per target."
-  }
-
-  assert {
-    condition     = aws_secretsmanager_secret.signing_key.kms_key_id == var.kms_key_arn
-    error_message = "The signing key secret must be encrypted with the environment key."
   }
 }
 
