@@ -26,6 +26,7 @@ SERVICES = (
     "logs",
     "rds",
     "secretsmanager",
+    "sns",
     "sts",
 )
 

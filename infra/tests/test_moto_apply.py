@@ -18,6 +18,7 @@ from infra.tests.scripts import run_script
 
 REGION = "eu-west-1"
 GITHUB_REPOSITORY = "acme/api"
+ONCALL = "oncall@example.com"
 # Scaffolded into the copy of infra/ (no services/ there, so only its Terraform is written).
 SIBLING = "orders"
 
@@ -46,7 +47,12 @@ def staging(terraform: Terraform, infra: Path, scratch: Path, moto: str) -> Iter
     assert (root / f"service_{SIBLING}.tf").is_file()
     (root / "moto_override.tf").write_text(provider_override(moto, scratch / "staging.tfstate"))
     (infra / "modules" / "service" / "moto_override.tf").write_text(AUTOSCALING_OVERRIDE)
-    variables = ("-var", f"github_repository={GITHUB_REPOSITORY}")
+    variables = (
+        "-var",
+        f"github_repository={GITHUB_REPOSITORY}",
+        "-var",
+        f'alarm_emails=["{ONCALL}"]',
+    )
     terraform.check(root, "init", "-input=false", "-lockfile=readonly")
     try:
         terraform.check(
@@ -85,6 +91,24 @@ def test_outputs_name_what_a_deploy_needs(outputs: dict[str, Any]) -> None:
     )
     assert outputs["deploy_role_arn"].endswith(":role/api-staging-deploy")
     assert outputs["region"] == REGION
+
+
+def test_every_alarm_notifies_the_environment_topic(aws: Any, outputs: dict[str, Any]) -> None:
+    topic = outputs["alarm_topic_arn"]
+    alarms = {
+        alarm["AlarmName"]: alarm
+        for alarm in aws("cloudwatch").describe_alarms(AlarmNamePrefix="api-staging-")[
+            "MetricAlarms"
+        ]
+    }
+    sibling = outputs[f"service_{SIBLING}"]["alarm_names"]
+    expected = {*outputs["alarm_names"].values(), *sibling.values()}
+    assert expected <= set(alarms) and len(expected) == 9 + 8
+    assert all(alarms[name]["AlarmActions"] == [topic] for name in expected)
+    healthy = alarms[outputs["alarm_names"]["healthy_hosts"]]
+    assert healthy["TreatMissingData"] == "breaching"
+    (subscription,) = aws("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", ONCALL)
 
 
 def _instance(aws: Any, identifier: str) -> dict[str, Any]:

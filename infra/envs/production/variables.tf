@@ -120,10 +120,10 @@ variable "db_backup_retention_days" {
   default     = 30
 }
 
-variable "alarm_topic_arn" {
-  description = "SNS topic for CloudWatch alarms; null creates silent alarms."
-  type        = string
-  default     = null
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the environment's alarm topic (each confirms by a link AWS sends); empty subscribes nobody."
+  type        = list(string)
+  default     = []
 }
 
 variable "github_repository" {

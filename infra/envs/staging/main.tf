@@ -40,7 +40,7 @@ module "stack" {
   db_allocated_storage     = var.db_allocated_storage
   db_backup_retention_days = var.db_backup_retention_days
 
-  alarm_topic_arn = var.alarm_topic_arn
+  alarm_emails = var.alarm_emails
 
   github_subjects             = var.github_repository == null ? [] : ["repo:${var.github_repository}:environment:${local.environment}"]
   create_github_oidc_provider = var.create_github_oidc_provider

@@ -73,6 +73,16 @@ output "deploy_role_arn" {
   value       = module.stack.deploy_role_arn
 }
 
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm of the environment notifies: subscribe on-call tools here."
+  value       = module.stack.alarm_topic_arn
+}
+
+output "alarm_names" {
+  description = "CloudWatch alarms of the API and of the shared load balancer."
+  value       = module.stack.alarm_names
+}
+
 output "database" {
   description = "Database location and protection settings (no credentials)."
   value       = module.stack.database

@@ -125,11 +125,21 @@ module "service" {
   }
 }
 
+module "alerting" {
+  source = "../alerting"
+
+  name           = var.name
+  kms_key_arn    = module.kms.key_arn
+  emails         = var.alarm_emails
+  alb_arn_suffix = module.alb.arn_suffix
+  tags           = var.tags
+}
+
 module "alarms" {
   source = "../alarms"
 
   name                    = var.name
-  alarm_topic_arn         = var.alarm_topic_arn
+  alarm_topic_arn         = module.alerting.topic_arn
   alb_arn_suffix          = module.alb.arn_suffix
   target_group_arn_suffix = module.alb.target_group_arn_suffix
   cluster_name            = module.cluster.name

@@ -93,8 +93,13 @@ output "nat_gateway_count" {
 }
 
 output "alarm_names" {
-  description = "CloudWatch alarms of the environment."
-  value       = module.alarms.alarm_names
+  description = "CloudWatch alarms of the API and of the shared load balancer."
+  value       = merge(module.alarms.alarm_names, module.alerting.alarm_names)
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm of the environment notifies."
+  value       = module.alerting.topic_arn
 }
 
 output "foundation" {
@@ -120,7 +125,7 @@ output "platform" {
     alb_security_group_id = module.alb.security_group_id
     alb_arn_suffix        = module.alb.arn_suffix
     url                   = module.alb.url
-    alarm_topic_arn       = var.alarm_topic_arn
+    alarm_topic_arn       = module.alerting.topic_arn
     deploy_role_name      = local.deploy_role_name
   }
 }

@@ -168,10 +168,10 @@ variable "db_backup_retention_days" {
   default     = 14
 }
 
-variable "alarm_topic_arn" {
-  description = "SNS topic the CloudWatch alarms notify; null creates silent alarms."
-  type        = string
-  default     = null
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the environment's alarm topic; empty subscribes nobody (subscribe on-call tools to alarm_topic_arn yourself)."
+  type        = list(string)
+  default     = []
 }
 
 variable "github_subjects" {

@@ -129,3 +129,9 @@ mock_resource "aws_db_instance" {
     }]
   }
 }
+
+mock_resource "aws_sns_topic" {
+  defaults = {
+    arn = "arn:aws:sns:eu-west-1:123456789012:mock-alarms"
+  }
+}

@@ -23,6 +23,11 @@ run "production_is_highly_available_and_protected" {
   command = apply
 
   assert {
+    condition     = toset(keys(output.alarm_names)) == toset(["cpu", "db_connections", "db_cpu", "db_free_storage", "error_rate", "healthy_hosts", "load_balancer_5xx_rate", "p99_latency", "running_tasks"]) && startswith(output.alarm_topic_arn, "arn:aws:sns:")
+    error_message = "The environment watches the load balancer, the API's responses, tasks and database, and notifies its own topic."
+  }
+
+  assert {
     condition = (
       keys(output.task_secrets) == ["AUTH_PUBLIC_KEYS", "AUTH_SIGNING_KEY", "DB_PASSWORD"]
       && output.task_secrets.AUTH_SIGNING_KEY == output.signing_key_secret_arn

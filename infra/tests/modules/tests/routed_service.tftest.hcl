@@ -28,7 +28,7 @@ variables {
     alb_security_group_id = "sg-0alb"
     alb_arn_suffix        = "app/api-test/0123456789abcdef"
     url                   = "https://api-test-123.eu-west-1.elb.amazonaws.com"
-    alarm_topic_arn       = null
+    alarm_topic_arn       = "arn:aws:sns:eu-west-1:123456789012:api-test-alarms"
     deploy_role_name      = null
   }
 }
