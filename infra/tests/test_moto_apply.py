@@ -4,6 +4,7 @@ exists, then destroy it."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,15 @@ def aws(moto: str) -> Any:
     return lambda service: session.client(service, endpoint_url=moto)
 
 
+# What README's "Destroying an environment" keeps out of the destroy: the key of the snapshots.
+KEPT_KEY = "module.stack.module.kms.aws_kms_key.this"
+
+
 @pytest.fixture(scope="module")
-def staging(terraform: Terraform, infra: Path, scratch: Path, moto: str) -> Iterator[Path]:
-    """The staging root applied to moto; destroyed (and the destroy checked) afterwards."""
+def staging(
+    terraform: Terraform, infra: Path, scratch: Path, moto: str, aws: Any
+) -> Iterator[Path]:
+    """The staging root applied to moto; torn down as the README says (and checked) afterwards."""
     root = infra / "envs" / "staging"
     arguments = ["new-service", SIBLING, "--resource", "order", "--repo-root", str(infra.parent)]
     assert scaffold(arguments) == 0
@@ -60,19 +67,28 @@ def staging(terraform: Terraform, infra: Path, scratch: Path, moto: str) -> Iter
         )
         yield root
     finally:
-        # No refresh: the state was just written, and the destroy is on the clock.
-        destroyed = terraform.run(
-            root,
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-refresh=false",
-            "-parallelism=30",
-            *variables,
-        )
+        teardown = (*variables, "-var", "teardown=true")
+        # No refresh: the state was just written, and the teardown is on the clock.
+        fast = ("-auto-approve", "-input=false", "-refresh=false", "-parallelism=30")
+        lifted = terraform.run(root, "apply", *fast, *teardown)
+        key_id = terraform.run(root, "state", "show", "-no-color", KEPT_KEY).stdout
+        kept = terraform.run(root, "state", "rm", KEPT_KEY)
+        destroyed = terraform.run(root, "destroy", *fast, *teardown)
+    assert lifted.returncode == 0, lifted.stdout + lifted.stderr
+    assert kept.returncode == 0, kept.stdout + kept.stderr
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
     remaining = terraform.run(root, "state", "list")
     assert remaining.stdout.strip() == "", f"left after destroy:\n{remaining.stdout}"
+    snapshots = {
+        snapshot["DBSnapshotIdentifier"]: snapshot
+        for snapshot in aws("rds").describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]
+    }
+    for database in ("api-staging", f"api-staging-{SIBLING}"):
+        (name,) = (n for n in snapshots if re.fullmatch(rf"{database}-final-\d{{8}}-\d{{6}}", n))
+        assert snapshots[name]["Encrypted"] is True
+    (key_arn,) = re.findall(r'^\s*arn\s*=\s*"([^"]+)"', key_id, re.MULTILINE)
+    key = aws("kms").describe_key(KeyId=key_arn)["KeyMetadata"]
+    assert key["KeyState"] == "Enabled", "the snapshots' key must outlive the teardown"
 
 
 @pytest.fixture(scope="module")

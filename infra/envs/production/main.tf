@@ -16,9 +16,8 @@ module "stack" {
 
   single_nat_gateway          = false
   db_multi_az                 = true
-  db_deletion_protection      = true
-  alb_deletion_protection     = true
   ecr_force_delete            = false
+  teardown                    = var.teardown
   secret_recovery_window_days = 30
 
   certificate_arn         = var.certificate_arn

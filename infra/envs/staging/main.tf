@@ -16,9 +16,8 @@ module "stack" {
 
   single_nat_gateway          = true
   db_multi_az                 = false
-  db_deletion_protection      = false
-  alb_deletion_protection     = false
   ecr_force_delete            = true
+  teardown                    = var.teardown
   secret_recovery_window_days = 0
 
   certificate_arn         = var.certificate_arn

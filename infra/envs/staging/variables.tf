@@ -145,3 +145,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "teardown" {
+  description = "true only to destroy the environment (README, Destroying an environment): lifts deletion protection and names each final database snapshot with the time."
+  type        = bool
+  default     = false
+}

@@ -40,6 +40,7 @@ module "database" {
   max_allocated_storage    = var.db_max_allocated_storage
   multi_az                 = var.foundation.db_multi_az
   deletion_protection      = var.foundation.db_deletion_protection
+  final_snapshot_suffix    = var.foundation.db_final_snapshot_suffix
   backup_retention_days    = var.foundation.db_backup_retention_days
   log_retention_days       = var.foundation.log_retention_days
   tags                     = var.tags

@@ -25,6 +25,7 @@ output "summary" {
       identifier          = module.database.identifier
       multi_az            = module.database.multi_az
       deletion_protection = module.database.deletion_protection
+      final_snapshot      = module.database.final_snapshot_identifier
       publicly_accessible = module.database.publicly_accessible
       storage_encrypted   = module.database.storage_encrypted
     }

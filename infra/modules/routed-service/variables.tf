@@ -17,6 +17,7 @@ variable "foundation" {
     log_retention_days       = number
     db_multi_az              = bool
     db_deletion_protection   = bool
+    db_final_snapshot_suffix = string
     db_backup_retention_days = number
     ecr_force_delete         = bool
     public_keys_secret_arn   = string

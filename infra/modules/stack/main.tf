@@ -1,3 +1,12 @@
+locals {
+  # Protection holds until an apply with teardown = true lifts it (README, Destroying an
+  # environment). That apply also stamps the final snapshots' names, which must be unique in
+  # the account and say when the data was last seen.
+  deletion_protection   = !var.teardown
+  ecr_force_delete      = var.ecr_force_delete || var.teardown
+  final_snapshot_suffix = var.teardown ? "final-${formatdate("YYYYMMDD-hhmmss", plantimestamp())}" : "final"
+}
+
 module "kms" {
   source = "../kms"
 
@@ -31,7 +40,7 @@ module "ecr" {
 
   name         = var.name
   kms_key_arn  = module.kms.key_arn
-  force_delete = var.ecr_force_delete
+  force_delete = local.ecr_force_delete
   tags         = var.tags
 }
 
@@ -43,7 +52,7 @@ module "alb" {
   subnet_ids          = module.network.public_subnet_ids
   certificate_arn     = var.certificate_arn
   ingress_cidr_blocks = var.alb_ingress_cidr_blocks
-  deletion_protection = var.alb_deletion_protection
+  deletion_protection = local.deletion_protection
   access_logs_bucket  = var.alb_access_logs_bucket
   tags                = var.tags
 }
@@ -76,7 +85,8 @@ module "database" {
   allocated_storage        = var.db_allocated_storage
   max_allocated_storage    = var.db_max_allocated_storage
   multi_az                 = var.db_multi_az
-  deletion_protection      = var.db_deletion_protection
+  deletion_protection      = local.deletion_protection
+  final_snapshot_suffix    = local.final_snapshot_suffix
   backup_retention_days    = var.db_backup_retention_days
   log_retention_days       = var.log_retention_days
   tags                     = var.tags

@@ -82,6 +82,7 @@ output "database" {
     identifier          = module.database.identifier
     multi_az            = module.database.multi_az
     deletion_protection = module.database.deletion_protection
+    final_snapshot      = module.database.final_snapshot_identifier
     publicly_accessible = module.database.publicly_accessible
     storage_encrypted   = module.database.storage_encrypted
   }
@@ -110,9 +111,10 @@ output "foundation" {
     kms_key_arn              = module.kms.key_arn
     log_retention_days       = var.log_retention_days
     db_multi_az              = var.db_multi_az
-    db_deletion_protection   = var.db_deletion_protection
+    db_deletion_protection   = local.deletion_protection
+    db_final_snapshot_suffix = local.final_snapshot_suffix
     db_backup_retention_days = var.db_backup_retention_days
-    ecr_force_delete         = var.ecr_force_delete
+    ecr_force_delete         = local.ecr_force_delete
     public_keys_secret_arn   = module.token_keys.public_keys_secret_arn
   }
 }

@@ -37,12 +37,6 @@ variable "alb_ingress_cidr_blocks" {
   default     = ["0.0.0.0/0"]
 }
 
-variable "alb_deletion_protection" {
-  description = "Refuse to delete the load balancer."
-  type        = bool
-  default     = true
-}
-
 variable "alb_access_logs_bucket" {
   description = "S3 bucket for load balancer access logs; null turns them off."
   type        = string
@@ -156,12 +150,6 @@ variable "db_multi_az" {
   default     = true
 }
 
-variable "db_deletion_protection" {
-  description = "Refuse to delete the database; take a final snapshot on deletion."
-  type        = bool
-  default     = true
-}
-
 variable "db_backup_retention_days" {
   description = "Days of automated database backups."
   type        = number
@@ -196,6 +184,12 @@ variable "state_key" {
   description = "Key of this environment's state object in state_bucket."
   type        = string
   default     = null
+}
+
+variable "teardown" {
+  description = "Prepare the environment for terraform destroy: deletion protection off (database and load balancer), image repositories deletable, and each database's final snapshot named with the time of this apply. Every database takes a final snapshot either way."
+  type        = bool
+  default     = false
 }
 
 variable "ecr_force_delete" {

@@ -43,7 +43,7 @@ run "production_is_highly_available_and_protected" {
   }
 
   assert {
-    condition     = output.database.deletion_protection == true
+    condition     = output.database.deletion_protection == true && output.database.final_snapshot == "api-production-final"
     error_message = "The production database must be protected from deletion."
   }
 
@@ -71,4 +71,17 @@ run "production_requires_a_certificate" {
   }
 
   expect_failures = [var.certificate_arn]
+}
+
+run "teardown_lifts_protection_and_stamps_the_final_snapshot" {
+  command = apply
+
+  variables {
+    teardown = true
+  }
+
+  assert {
+    condition     = output.database.deletion_protection == false && can(regex("^api-production-final-[0-9]{8}-[0-9]{6}$", output.database.final_snapshot))
+    error_message = "A teardown apply lifts deletion protection and names the final snapshot with the time, so destroy keeps the data under a unique name."
+  }
 }

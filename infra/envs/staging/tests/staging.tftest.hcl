@@ -39,8 +39,8 @@ run "staging_is_cheap_but_private" {
   }
 
   assert {
-    condition     = output.database.multi_az == false && output.database.deletion_protection == false
-    error_message = "Staging runs a single-AZ database that can be torn down."
+    condition     = output.database.multi_az == false && output.database.deletion_protection == true && output.database.final_snapshot == "api-staging-final"
+    error_message = "Staging runs a single-AZ database, protected like production until a teardown apply lifts it."
   }
 
   assert {
@@ -85,5 +85,18 @@ run "github_deploys_and_https" {
   assert {
     condition     = startswith(output.service_url, "https://")
     error_message = "With a certificate the service URL is HTTPS."
+  }
+}
+
+run "teardown_lifts_protection_and_stamps_the_final_snapshot" {
+  command = apply
+
+  variables {
+    teardown = true
+  }
+
+  assert {
+    condition     = output.database.deletion_protection == false && can(regex("^api-staging-final-[0-9]{8}-[0-9]{6}$", output.database.final_snapshot))
+    error_message = "A teardown apply lifts deletion protection and names the final snapshot with the time, so destroy keeps the data under a unique name."
   }
 }

@@ -18,6 +18,7 @@ variables {
     log_retention_days       = 30
     db_multi_az              = true
     db_deletion_protection   = true
+    db_final_snapshot_suffix = "final"
     db_backup_retention_days = 14
     ecr_force_delete         = false
     public_keys_secret_arn   = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/auth-public-keys-AbCdEf"
