@@ -24,7 +24,8 @@ SERVICES = (
     "iam",
     "kms",
     "logs",
-    "rds",
+        "rds",
+    "s3",
     "secretsmanager",
     "sns",
     "sts",
@@ -99,7 +100,9 @@ provider "aws" {{
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
-  skip_region_validation      = true
+    skip_region_validation      = true
+  s3_use_path_style           = true
+
 
   endpoints {{
 {endpoints}

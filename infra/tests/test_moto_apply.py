@@ -127,6 +127,46 @@ def test_every_alarm_notifies_the_environment_topic(aws: Any, outputs: dict[str,
     assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", ONCALL)
 
 
+def test_tasks_reach_only_the_vpc_endpoints_the_database_and_nothing_outside(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    ec2 = aws("ec2")
+    network = json.loads(outputs["network_configuration"])["awsvpcConfiguration"]
+    (group_id,) = network["securityGroups"]
+    (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    egress = group["IpPermissionsEgress"]
+    assert all(rule["IpRanges"] == [] and rule["Ipv6Ranges"] == [] for rule in egress), egress
+    assert sorted(rule["FromPort"] for rule in egress) == [443, 443, 5432]
+    endpoints = ec2.describe_vpc_endpoints()["VpcEndpoints"]
+    services = {e["ServiceName"].removeprefix(f"com.amazonaws.{REGION}."): e for e in endpoints}
+    assert set(services) == {"s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"}
+    assert services["s3"]["VpcEndpointType"] == "Gateway"
+    assert all(services[s]["PrivateDnsEnabled"] for s in services if s != "s3")
+    assert outputs["nat_gateway_count"] == 0
+
+
+def test_load_balancer_logs_to_an_encrypted_expiring_bucket(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    bucket = outputs["alb_access_logs_bucket"]
+    (balancer,) = aws("elbv2").describe_load_balancers()["LoadBalancers"]
+    attributes = {
+        a["Key"]: a["Value"]
+        for a in aws("elbv2").describe_load_balancer_attributes(
+            LoadBalancerArn=balancer["LoadBalancerArn"]
+        )["Attributes"]
+    }
+    assert attributes["access_logs.s3.enabled"] == "true"
+    assert attributes["access_logs.s3.bucket"] == bucket
+    s3 = aws("s3")
+    (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert lifecycle["Status"] == "Enabled" and lifecycle["Expiration"]["Days"] == 30
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+
+
 def _instance(aws: Any, identifier: str) -> dict[str, Any]:
     (instance,) = aws("rds").describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"]
     return dict(instance)

@@ -14,15 +14,15 @@ module "stack" {
   vpc_cidr           = var.vpc_cidr
   tags               = local.tags
 
-  single_nat_gateway          = false
+  nat_gateways                = "none"
   db_multi_az                 = true
   ecr_force_delete            = false
   teardown                    = var.teardown
   secret_recovery_window_days = 30
 
-  certificate_arn         = var.certificate_arn
-  alb_ingress_cidr_blocks = var.alb_ingress_cidr_blocks
-  alb_access_logs_bucket  = var.alb_access_logs_bucket
+  certificate_arn                = var.certificate_arn
+  alb_ingress_cidr_blocks        = var.alb_ingress_cidr_blocks
+  alb_access_logs_retention_days = var.alb_access_logs_retention_days
 
   image_tag          = var.image_tag
   app_command        = var.app_command

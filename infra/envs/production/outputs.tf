@@ -13,6 +13,11 @@ output "alb_dns_name" {
   value       = module.stack.alb_dns_name
 }
 
+output "alb_access_logs_bucket" {
+  description = "Bucket of the load balancer's access logs."
+  value       = module.stack.alb_access_logs_bucket
+}
+
 output "ecr_repository_url" {
   description = "Repository the deploy pushes images to."
   value       = module.stack.ecr_repository_url
@@ -89,6 +94,6 @@ output "database" {
 }
 
 output "nat_gateway_count" {
-  description = "NAT gateways in the environment."
+  description = "NAT gateways in the environment (none: tasks reach AWS through VPC endpoints)."
   value       = module.stack.nat_gateway_count
 }

@@ -36,10 +36,10 @@ variable "alb_ingress_cidr_blocks" {
   default     = ["0.0.0.0/0"]
 }
 
-variable "alb_access_logs_bucket" {
-  description = "S3 bucket for load balancer access logs; null turns them off."
-  type        = string
-  default     = null
+variable "alb_access_logs_retention_days" {
+  description = "Days load balancer access logs are kept in the environment's encrypted log bucket; 0 turns them off."
+  type        = number
+  default     = 365
 }
 
 variable "image_tag" {

@@ -38,16 +38,19 @@ resource "aws_lb" "this" {
   enable_deletion_protection = var.deletion_protection
 
   dynamic "access_logs" {
-    for_each = var.access_logs_bucket == null ? [] : [var.access_logs_bucket]
+    for_each = var.access_logs_retention_days > 0 ? [1] : []
 
     content {
-      bucket  = access_logs.value
+      bucket  = aws_s3_bucket.access_logs[0].id
       prefix  = var.name
       enabled = true
     }
   }
 
   tags = var.tags
+
+  # The load balancer checks on creation that it may write to the bucket.
+  depends_on = [aws_s3_bucket_policy.access_logs]
 }
 
 resource "aws_lb_target_group" "this" {

@@ -50,3 +50,8 @@ output "listener_arn" {
   description = "The listener that serves requests (HTTPS with a certificate, else HTTP), where other services add their path rules."
   value       = local.https ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn
 }
+
+output "access_logs_bucket" {
+  description = "Bucket of the access logs (under <name>/AWSLogs/), or null when they are off."
+  value       = one(aws_s3_bucket.access_logs[*].id)
+}

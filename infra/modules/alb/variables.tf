@@ -55,10 +55,16 @@ variable "deletion_protection" {
   default     = true
 }
 
-variable "access_logs_bucket" {
-  description = "S3 bucket for access logs (its policy must let the regional ELB account write); null turns access logs off."
-  type        = string
-  default     = null
+variable "access_logs_retention_days" {
+  description = "Days the access logs are kept in the load balancer's own bucket (<name>-alb-logs-<account>); 0 turns access logs off and creates no bucket."
+  type        = number
+  default     = 90
+}
+
+variable "access_logs_force_destroy" {
+  description = "Let terraform destroy delete the access log bucket with the logs in it."
+  type        = bool
+  default     = false
 }
 
 variable "tags" {

@@ -53,6 +53,7 @@ module "service" {
   cluster                 = var.platform.cluster
   vpc_id                  = var.foundation.vpc_id
   subnet_ids              = var.foundation.private_subnet_ids
+  aws_endpoints           = var.foundation.aws_endpoints
   image                   = "${module.ecr.repository_url}:${var.image_tag}"
   app_command             = var.app_command
   migration_command       = var.migration_command

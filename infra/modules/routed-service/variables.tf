@@ -13,6 +13,7 @@ variable "foundation" {
   type = object({
     vpc_id                   = string
     private_subnet_ids       = list(string)
+    aws_endpoints            = object({ security_group_id = string, s3_prefix_list_id = string })
     kms_key_arn              = string
     log_retention_days       = number
     db_multi_az              = bool

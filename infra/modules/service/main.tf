@@ -48,7 +48,7 @@ resource "aws_cloudwatch_log_group" "this" {
 
 resource "aws_security_group" "this" {
   name        = "${var.name}-service"
-  description = "Tasks of ${var.name}: from the load balancer only; out to PostgreSQL and HTTPS"
+  description = "Tasks of ${var.name}: from the load balancer only; out to PostgreSQL and the AWS endpoints"
   vpc_id      = var.vpc_id
 
   tags = merge(var.tags, { Name = "${var.name}-service" })
@@ -87,14 +87,26 @@ resource "aws_vpc_security_group_egress_rule" "to_database" {
   tags = var.tags
 }
 
-# ECR, Secrets Manager and CloudWatch Logs are public HTTPS endpoints reached through NAT.
-resource "aws_vpc_security_group_egress_rule" "to_https" {
+# ECR, Secrets Manager and CloudWatch Logs through the VPC's interface endpoints, image layers
+# from S3 through its gateway endpoint: nothing else, and nothing on the internet.
+resource "aws_vpc_security_group_egress_rule" "to_endpoints" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "Tasks to the AWS interface endpoints over HTTPS"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = var.aws_endpoints.security_group_id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_s3" {
   security_group_id = aws_security_group.this.id
-  description       = "Tasks to AWS APIs over HTTPS"
+  description       = "Tasks to S3 (image layers) through the gateway endpoint"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
+  prefix_list_id    = var.aws_endpoints.s3_prefix_list_id
 
   tags = var.tags
 }

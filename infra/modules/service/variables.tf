@@ -17,8 +17,16 @@ variable "vpc_id" {
 }
 
 variable "subnet_ids" {
-  description = "Private subnets the tasks run in; they get no public IP and reach AWS APIs through NAT."
+  description = "Private subnets the tasks run in; they get no public IP and reach AWS APIs through the VPC endpoints."
   type        = list(string)
+}
+
+variable "aws_endpoints" {
+  description = "The VPC endpoints the tasks may reach over HTTPS (modules/network): the interface endpoints' security group and S3's gateway prefix list."
+  type = object({
+    security_group_id = string
+    s3_prefix_list_id = string
+  })
 }
 
 variable "image" {

@@ -1,4 +1,9 @@
 locals {
+  aws_endpoints = {
+    security_group_id = module.network.endpoints_security_group_id
+    s3_prefix_list_id = module.network.s3_prefix_list_id
+  }
+
   # Protection holds until an apply with teardown = true lifts it (README, Destroying an
   # environment). That apply also stamps the final snapshots' names, which must be unique in
   # the account and say when the data was last seen.
@@ -29,7 +34,7 @@ module "network" {
   name                    = var.name
   cidr_block              = var.vpc_cidr
   availability_zones      = var.availability_zones
-  single_nat_gateway      = var.single_nat_gateway
+  nat_gateways            = var.nat_gateways
   flow_log_retention_days = var.log_retention_days
   kms_key_arn             = module.kms.key_arn
   tags                    = var.tags
@@ -47,14 +52,15 @@ module "ecr" {
 module "alb" {
   source = "../alb"
 
-  name                = var.name
-  vpc_id              = module.network.vpc_id
-  subnet_ids          = module.network.public_subnet_ids
-  certificate_arn     = var.certificate_arn
-  ingress_cidr_blocks = var.alb_ingress_cidr_blocks
-  deletion_protection = local.deletion_protection
-  access_logs_bucket  = var.alb_access_logs_bucket
-  tags                = var.tags
+  name                       = var.name
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.public_subnet_ids
+  certificate_arn            = var.certificate_arn
+  ingress_cidr_blocks        = var.alb_ingress_cidr_blocks
+  deletion_protection        = local.deletion_protection
+  access_logs_retention_days = var.alb_access_logs_retention_days
+  access_logs_force_destroy  = local.ecr_force_delete
+  tags                       = var.tags
 }
 
 # Shared by the environment's services: the first one below and any scaffolded beside it.
@@ -99,6 +105,7 @@ module "service" {
   cluster                 = { name = module.cluster.name, arn = module.cluster.arn }
   vpc_id                  = module.network.vpc_id
   subnet_ids              = module.network.private_subnet_ids
+  aws_endpoints           = local.aws_endpoints
   image                   = "${module.ecr.repository_url}:${var.image_tag}"
   app_command             = var.app_command
   migration_command       = var.migration_command

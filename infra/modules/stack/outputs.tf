@@ -8,6 +8,11 @@ output "alb_dns_name" {
   value       = module.alb.dns_name
 }
 
+output "alb_access_logs_bucket" {
+  description = "Bucket of the load balancer's access logs (null when they are off)."
+  value       = module.alb.access_logs_bucket
+}
+
 output "alb_zone_id" {
   description = "Route 53 zone of the load balancer, for an alias record."
   value       = module.alb.zone_id
@@ -89,7 +94,7 @@ output "database" {
 }
 
 output "nat_gateway_count" {
-  description = "NAT gateways: one in staging, one per availability zone in production."
+  description = "NAT gateways (none by default: tasks reach AWS through VPC endpoints)."
   value       = module.network.nat_gateway_count
 }
 
@@ -108,6 +113,7 @@ output "foundation" {
   value = {
     vpc_id                   = module.network.vpc_id
     private_subnet_ids       = module.network.private_subnet_ids
+    aws_endpoints            = local.aws_endpoints
     kms_key_arn              = module.kms.key_arn
     log_retention_days       = var.log_retention_days
     db_multi_az              = var.db_multi_az

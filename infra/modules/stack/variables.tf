@@ -19,10 +19,10 @@ variable "vpc_cidr" {
   default     = "10.0.0.0/16"
 }
 
-variable "single_nat_gateway" {
-  description = "One shared NAT gateway instead of one per availability zone."
-  type        = bool
-  default     = false
+variable "nat_gateways" {
+  description = "NAT gateways: none (tasks reach AWS through VPC endpoints only), single or per_az (for an app that calls the internet, which also needs an egress rule on its tasks' security group)."
+  type        = string
+  default     = "none"
 }
 
 variable "certificate_arn" {
@@ -37,10 +37,10 @@ variable "alb_ingress_cidr_blocks" {
   default     = ["0.0.0.0/0"]
 }
 
-variable "alb_access_logs_bucket" {
-  description = "S3 bucket for load balancer access logs; null turns them off."
-  type        = string
-  default     = null
+variable "alb_access_logs_retention_days" {
+  description = "Days load balancer access logs are kept in the environment's log bucket; 0 turns them off."
+  type        = number
+  default     = 90
 }
 
 variable "image_tag" {

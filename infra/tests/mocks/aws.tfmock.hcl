@@ -135,3 +135,9 @@ mock_resource "aws_sns_topic" {
     arn = "arn:aws:sns:eu-west-1:123456789012:mock-alarms"
   }
 }
+
+mock_data "aws_elb_service_account" {
+  defaults = {
+    arn = "arn:aws:iam::156460612806:root"
+  }
+}

@@ -34,8 +34,8 @@ run "staging_is_cheap_but_private" {
   }
 
   assert {
-    condition     = output.nat_gateway_count == 1
-    error_message = "Staging shares one NAT gateway."
+    condition     = output.nat_gateway_count == 0
+    error_message = "Tasks reach AWS through VPC endpoints: no NAT gateway."
   }
 
   assert {

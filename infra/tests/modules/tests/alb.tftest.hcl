@@ -112,3 +112,67 @@ run "target_group_checks_the_app" {
     error_message = "The load balancer security group has no inline egress: the service module opens only port 8000 to the tasks."
   }
 }
+
+run "access_logs_to_an_encrypted_expiring_bucket" {
+  command = apply
+
+  module {
+    source = "../../modules/alb"
+  }
+
+  variables {
+    access_logs_retention_days = 30
+  }
+
+  assert {
+    condition = (
+      aws_lb.this.access_logs[0].enabled
+      && aws_lb.this.access_logs[0].bucket == aws_s3_bucket.access_logs[0].id
+      && aws_lb.this.access_logs[0].prefix == "api-test"
+      && aws_s3_bucket.access_logs[0].bucket == "api-test-alb-logs-123456789012"
+    )
+    error_message = "The load balancer writes access logs to its own bucket, under its name."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.access_logs[0].rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    error_message = "Access logs are encrypted at rest (S3-managed keys, the only kind access logs support)."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_public_access_block.access_logs[0].block_public_acls
+      && aws_s3_bucket_public_access_block.access_logs[0].block_public_policy
+      && aws_s3_bucket_public_access_block.access_logs[0].ignore_public_acls
+      && aws_s3_bucket_public_access_block.access_logs[0].restrict_public_buckets
+    )
+    error_message = "The log bucket is never public."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_lifecycle_configuration.access_logs[0].rule[0].status == "Enabled" && aws_s3_bucket_lifecycle_configuration.access_logs[0].rule[0].expiration[0].days == 30
+    error_message = "Access logs expire after the retention period."
+  }
+
+  assert {
+    condition     = output.access_logs_bucket == aws_s3_bucket.access_logs[0].id
+    error_message = "The bucket is an output."
+  }
+}
+
+run "access_logs_off" {
+  command = plan
+
+  module {
+    source = "../../modules/alb"
+  }
+
+  variables {
+    access_logs_retention_days = 0
+  }
+
+  assert {
+    condition     = length(aws_lb.this.access_logs) == 0 && length(aws_s3_bucket.access_logs) == 0
+    error_message = "With a retention of 0 there are no access logs and no bucket."
+  }
+}

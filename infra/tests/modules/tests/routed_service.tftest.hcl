@@ -14,6 +14,7 @@ variables {
   foundation = {
     vpc_id                   = "vpc-0123456789abcdef0"
     private_subnet_ids       = ["subnet-0a", "subnet-0b"]
+    aws_endpoints            = { security_group_id = "sg-0endpoints", s3_prefix_list_id = "pl-6da54004" }
     kms_key_arn              = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
     log_retention_days       = 30
     db_multi_az              = true

@@ -9,6 +9,7 @@ variables {
   cluster                 = { name = "shared", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/shared" }
   vpc_id                  = "vpc-0123456789abcdef0"
   subnet_ids              = ["subnet-0a", "subnet-0b"]
+  aws_endpoints           = { security_group_id = "sg-0endpoints", s3_prefix_list_id = "pl-6da54004" }
   image                   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api-test:v1.2.3"
   alb_security_group_id   = "sg-0alb"
   target_group_arn        = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdef"
@@ -193,6 +194,23 @@ run "service" {
       && aws_vpc_security_group_egress_rule.to_database.to_port == 5432
     )
     error_message = "Tasks reach PostgreSQL on 5432 in the database security group only."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_egress_rule.to_endpoints.referenced_security_group_id == "sg-0endpoints"
+      && aws_vpc_security_group_egress_rule.to_endpoints.from_port == 443
+      && aws_vpc_security_group_egress_rule.to_s3.prefix_list_id == "pl-6da54004"
+      && aws_vpc_security_group_egress_rule.to_s3.to_port == 443
+      && aws_vpc_security_group_egress_rule.to_endpoints.cidr_ipv4 == null
+      && aws_vpc_security_group_egress_rule.to_s3.cidr_ipv4 == null
+    )
+    error_message = "Tasks reach HTTPS only at the VPC's AWS endpoints and S3's prefix list, never an internet address."
+  }
+
+  assert {
+    condition     = length(aws_security_group.this.egress) == 0 && length(aws_security_group.this.ingress) == 0
+    error_message = "The service security group must have no inline rules."
   }
 
   assert {
