@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Usage: infra/scripts/init-secrets.sh [--service <name>] <environment> [--rotate | --promote | --retire]
 #
-# Fills the environment's access-token keys, the two secrets Terraform creates without values:
-# AUTH_SIGNING_KEY, an Ed25519 private key (PKCS#8 PEM) that only the API's tasks get, and
-# AUTH_PUBLIC_KEYS, the JWKS of public keys every service (the API too) verifies tokens with.
-#   (none)     the first key pair, once; a rerun changes nothing.
+# Fills the secrets Terraform creates without values: the access-token keys, AUTH_SIGNING_KEY
+# (an Ed25519 private key, PKCS#8 PEM, that only the API's tasks get) and AUTH_PUBLIC_KEYS (the
+# JWKS of public keys every service, the API too, verifies tokens with); and the rate-limit
+# store's AUTH token, set on the store and given to every service in RATE_LIMIT_STORAGE_URI.
+#   (none)     the first key pair and the store's token, once; a rerun changes nothing.
 #   --rotate   rotation step 1: a new key pair. Its public key joins the JWKS; its private key
 #              waits as the secret's AWSPENDING version, so the API still signs with the old one.
 #   --promote  step 2: the pending key becomes the signing key (AWSCURRENT).
@@ -12,7 +13,7 @@
 # Tasks read both secrets when they start: deploy every service after each step (infra/README.md,
 # "Rotating the token keys"). The keys are the environment's, so --service <name> (which the
 # deploy script's hints pass) does the same as without it.
-# The private key travels from openssl to AWS through pipes and shell variables only: never an
+# The private key and the token travel through pipes and shell variables only: never an
 # argument of a command, a file or a line of output.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -31,7 +32,14 @@ require terraform aws jq openssl
 load_outputs "$(env_dir "$environment")"
 [ -n "${OUT_public_keys_secret_arn:-}" ] ||
   die "the $environment outputs have no public_keys_secret_arn: terraform apply the current infra/ first"
+[ -n "${OUT_rate_limit_store:-}" ] ||
+  die "the $environment outputs have no rate_limit_store: terraform apply the current infra/ first"
 signing=$OUT_signing_key_secret_arn public=$OUT_public_keys_secret_arn
+store_group=$(jq -r .replication_group_id <<<"$OUT_rate_limit_store")
+store_host=$(jq -r .primary_endpoint <<<"$OUT_rate_limit_store")
+store_port=$(jq -r .port <<<"$OUT_rate_limit_store")
+store_uri=$(jq -r .uri_secret_arn <<<"$OUT_rate_limit_store")
+
 
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 
@@ -71,7 +79,25 @@ jwks() {
 
 kid_of() { value "$signing" "$1" | jwk | jq -r .kid; }
 
+# store_token: once, an AUTH token on the rate-limit store and the URI that carries it.
+store_token() {
+  if [ -n "$store_current" ]; then
+    say "the rate-limit store of $environment already has its token"
+    return
+  fi
+  local token
+  # Letters and digits only: within what AUTH allows and safe inside a URI.
+  token=$(aws secretsmanager get-random-password --password-length 64 --exclude-punctuation \
+    --query RandomPassword --output text)
+  printf '%s' "$token" |
+    aws elasticache modify-replication-group --replication-group-id "$store_group" \
+      --auth-token file:///dev/stdin --auth-token-update-strategy ROTATE --apply-immediately >/dev/null
+  printf 'rediss://:%s@%s:%s/0' "$token" "$store_host" "$store_port" | put "$store_uri"
+  say "the rate-limit store of $environment requires its token; RATE_LIMIT_STORAGE_URI is set"
+}
+
 create() {
+  store_token
   if [ -n "$signing_current" ]; then
     if [ -z "$public_current" ]; then
       value "$signing" | jwk | jq -cj '{keys: [.]}' | put "$public"
@@ -131,6 +157,8 @@ retire() {
 signing_current=$(version "$signing" AWSCURRENT)
 signing_pending=$(version "$signing" AWSPENDING)
 public_current=$(version "$public" AWSCURRENT)
+store_current=$(version "$store_uri" AWSCURRENT)
+
 case $action in
   "") create ;;
   --rotate) rotate ;;

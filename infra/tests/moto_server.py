@@ -20,15 +20,17 @@ SERVICES = (
     "ec2",
     "ecr",
     "ecs",
+    "elasticache",
     "elbv2",
     "iam",
     "kms",
     "logs",
-        "rds",
+    "rds",
     "s3",
     "secretsmanager",
     "sns",
     "sts",
+    "wafv2",
 )
 
 
@@ -100,7 +102,7 @@ provider "aws" {{
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
-    skip_region_validation      = true
+  skip_region_validation      = true
   s3_use_path_style           = true
 
 

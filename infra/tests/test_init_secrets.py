@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,15 @@ output "signing_key_secret_arn" {{
 output "public_keys_secret_arn" {{
   value = "{public}"
 }}
+
+output "rate_limit_store" {{
+  value = {{
+    replication_group_id = "{group}"
+    primary_endpoint     = "{host}"
+    port                 = 6379
+    uri_secret_arn       = "{uri}"
+  }}
+}}
 """
 
 
@@ -58,24 +68,54 @@ def secrets(moto: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def environment(terraform: Terraform, infra: Path, secrets: Any) -> Callable[[str], dict[str, str]]:
-    """Makes an environment root <name> with empty token secrets; returns their ARNs."""
+def elasticache(moto: str) -> Any:
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name=REGION
+    )
+    return session.client("elasticache", endpoint_url=moto)
+
+
+@pytest.fixture(scope="module")
+def environment(
+    terraform: Terraform, infra: Path, secrets: Any, elasticache: Any
+) -> Callable[[str], dict[str, str]]:
+    """Makes an environment root <name> with empty secrets and a store; returns the ARNs."""
 
     def make(name: str) -> dict[str, str]:
         arns = {
-            kind: secrets.create_secret(Name=f"api-{name}/auth-{kind}")["ARN"]
-            for kind in ("signing-key", "public-keys")
+            kind: secrets.create_secret(Name=f"api-{name}/{kind}")["ARN"]
+            for kind in ("auth-signing-key", "auth-public-keys", "rate-limit-storage-uri")
         }
+        group = elasticache.create_replication_group(
+            ReplicationGroupId=f"api-{name}",
+            ReplicationGroupDescription="rate limits",
+            Engine="valkey",
+            CacheNodeType="cache.t4g.micro",
+            NumCacheClusters=1,
+            TransitEncryptionEnabled=True,
+        )["ReplicationGroup"]
+        host = f"master.api-{name}.abc123.euw1.cache.amazonaws.com"
         root = infra / "envs" / name
         root.mkdir()
         text = OUTPUTS.format(
-            region=REGION, name=f"api-{name}", signing=arns["signing-key"], public=arns["public-keys"]
+            region=REGION,
+            name=f"api-{name}",
+            signing=arns["auth-signing-key"],
+            public=arns["auth-public-keys"],
+            group=group["ReplicationGroupId"],
+            host=host,
+            uri=arns["rate-limit-storage-uri"],
         )
         (root / "main.tf").write_text(text)
         terraform.check(root, "init", "-input=false")
         terraform.check(root, "apply", "-auto-approve", "-input=false")
         (root / ".terraform").mkdir(exist_ok=True)
-        return {"signing": arns["signing-key"], "public": arns["public-keys"]}
+        return {
+            "signing": arns["auth-signing-key"],
+            "public": arns["auth-public-keys"],
+            "store": arns["rate-limit-storage-uri"],
+            "host": host,
+        }
 
     return make
 
@@ -125,9 +165,15 @@ def test_keys_are_made_rotated_promoted_and_retired(
     assert json.loads(value(secrets, arns["public"])) == {"keys": [expected_jwk(first)]}
     assert first.split("\n")[1] not in created.stdout + created.stderr
 
+    uri = value(secrets, arns["store"])
+    match = re.fullmatch(rf"rediss://:([A-Za-z0-9]{{64}})@{re.escape(arns['host'])}:6379/0", uri)
+    assert match, "RATE_LIMIT_STORAGE_URI is TLS with a 64-character token"
+    assert match[1] not in created.stdout + created.stderr
+
     again = run()
     assert again.returncode == 0 and "already set" in again.stderr, again.stderr
     assert value(secrets, arns["signing"]) == first
+    assert value(secrets, arns["store"]) == uri, "a rerun keeps the store's token"
 
     rotated = run("--rotate")
     assert rotated.returncode == 0, rotated.stderr
@@ -197,8 +243,8 @@ def test_a_wrong_call_fails_saying_why_and_changes_nothing(
         environment("fresh")
     result = run_script(terraform, infra, moto, "init-secrets.sh", *args)
     assert result.returncode != 0 and message in result.stderr, result.stderr
-    for kind in ("signing-key", "public-keys"):
-        assert stages(secrets, f"api-fresh/auth-{kind}") == set(), "nothing may be written"
+    for kind in ("auth-signing-key", "auth-public-keys", "rate-limit-storage-uri"):
+        assert stages(secrets, f"api-fresh/{kind}") == set(), "nothing may be written"
 
 
 def test_a_missing_secret_stops_the_script(

@@ -136,7 +136,7 @@ def test_tasks_reach_only_the_vpc_endpoints_the_database_and_nothing_outside(
     (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
     egress = group["IpPermissionsEgress"]
     assert all(rule["IpRanges"] == [] and rule["Ipv6Ranges"] == [] for rule in egress), egress
-    assert sorted(rule["FromPort"] for rule in egress) == [443, 443, 5432]
+    assert sorted(rule["FromPort"] for rule in egress) == [443, 443, 5432, 6379]
     endpoints = ec2.describe_vpc_endpoints()["VpcEndpoints"]
     services = {e["ServiceName"].removeprefix(f"com.amazonaws.{REGION}."): e for e in endpoints}
     assert set(services) == {"s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"}
@@ -165,6 +165,41 @@ def test_load_balancer_logs_to_an_encrypted_expiring_bucket(
     assert lifecycle["Status"] == "Enabled" and lifecycle["Expiration"]["Days"] == 30
     block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
     assert all(block.values())
+
+
+def test_rate_limits_are_counted_in_a_tls_only_store_the_tasks_alone_reach(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    store = outputs["rate_limit_store"]
+    (group,) = aws("elasticache").describe_replication_groups(
+        ReplicationGroupId=store["replication_group_id"]
+    )["ReplicationGroups"]
+    assert group["TransitEncryptionEnabled"] is True and group["AtRestEncryptionEnabled"] is True
+    (cluster,) = aws("elasticache").describe_cache_clusters(
+        CacheClusterId=group["MemberClusters"][0]
+    )["CacheClusters"]
+    (store_group,) = cluster["SecurityGroups"]
+    rules = _ingress(aws, store_group["SecurityGroupId"])
+    sources = {pair["GroupId"] for rule in rules for pair in rule["UserIdGroupPairs"]}
+    tasks = {
+        json.loads(config)["awsvpcConfiguration"]["securityGroups"][0]
+        for config in (
+            outputs["network_configuration"],
+            outputs[f"service_{SIBLING}"]["network_configuration"],
+        )
+    }
+    assert sources == tasks and all(r["IpRanges"] == [] for r in rules)
+
+
+def test_web_acl_guards_the_load_balancer(aws: Any, outputs: dict[str, Any]) -> None:
+    (balancer,) = aws("elbv2").describe_load_balancers()["LoadBalancers"]
+    acl = aws("wafv2").get_web_acl_for_resource(ResourceArn=balancer["LoadBalancerArn"])["WebACL"]
+    assert acl["ARN"] == outputs["waf"]["web_acl_arn"]
+    names = {rule["Name"] for rule in acl["Rules"]}
+    assert names == set(outputs["waf"]["rules"]) and "token-endpoint-rate" in names
+    (rate,) = (r for r in acl["Rules"] if r["Name"] == "token-endpoint-rate")
+    scope = rate["Statement"]["RateBasedStatement"]["ScopeDownStatement"]["ByteMatchStatement"]
+    assert scope["SearchString"] in ("/api/v1/auth/token", b"/api/v1/auth/token")
 
 
 def _instance(aws: Any, identifier: str) -> dict[str, Any]:
@@ -219,6 +254,7 @@ def test_service_runs_privately_with_secrets_from_secrets_manager(
     secrets = {secret["name"]: secret["valueFrom"] for secret in container["secrets"]}
     assert secrets.pop("AUTH_SIGNING_KEY") == outputs["signing_key_secret_arn"]
     assert secrets.pop("AUTH_PUBLIC_KEYS") == outputs["public_keys_secret_arn"]
+    assert secrets.pop("RATE_LIMIT_STORAGE_URI") == outputs["rate_limit_store"]["uri_secret_arn"]
     assert secrets.pop("DB_PASSWORD").endswith(":password::") and secrets == {}
     plain = {e["name"] for e in container["environment"]}
     assert not plain & {"DB_PASSWORD", "AUTH_SIGNING_KEY", "AUTH_PUBLIC_KEYS", "SECRET_KEY"}
@@ -232,14 +268,14 @@ def test_deploy_role_trusts_only_this_repository_environment(aws: Any) -> None:
     )
 
 
-def test_execution_role_reads_only_its_three_secrets(aws: Any, outputs: dict[str, Any]) -> None:
+def test_execution_role_reads_only_its_four_secrets(aws: Any, outputs: dict[str, Any]) -> None:
     iam = aws("iam")
     policy = iam.get_role_policy(
         RoleName="api-staging-execution", PolicyName="pull-log-read-secrets"
     )
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     resources = statements["ReadSecrets"]["Resource"]
-    assert outputs["signing_key_secret_arn"] in resources and len(resources) == 3
+    assert outputs["signing_key_secret_arn"] in resources and len(resources) == 4
     assert outputs["public_keys_secret_arn"] in resources
     wildcard = [sid for sid, s in statements.items() if s["Resource"] == "*"]
     assert wildcard == ["EcrLogin"]
@@ -338,7 +374,7 @@ def test_scaffolded_service_verifies_with_the_public_keys_only(
     definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
     (container,) = definition["taskDefinition"]["containerDefinitions"]
     secrets = {secret["name"]: secret["valueFrom"] for secret in container["secrets"]}
-    assert sorted(secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD"]
+    assert sorted(secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"]
     assert secrets["AUTH_PUBLIC_KEYS"] == outputs["public_keys_secret_arn"]
 
     # The deploy script's check (the public keys are set) passes once init-secrets.sh has run:

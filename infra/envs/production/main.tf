@@ -18,6 +18,7 @@ module "stack" {
   db_multi_az                 = true
   ecr_force_delete            = false
   teardown                    = var.teardown
+  rate_limit_nodes            = 2
   secret_recovery_window_days = 30
 
   certificate_arn                = var.certificate_arn

@@ -18,6 +18,7 @@ module "stack" {
   db_multi_az                 = false
   ecr_force_delete            = true
   teardown                    = var.teardown
+  rate_limit_nodes            = 1
   secret_recovery_window_days = 0
 
   certificate_arn                = var.certificate_arn

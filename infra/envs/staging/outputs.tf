@@ -78,6 +78,16 @@ output "deploy_role_arn" {
   value       = module.stack.deploy_role_arn
 }
 
+output "rate_limit_store" {
+  description = "The rate-limit store every service counts in (no token)."
+  value       = module.stack.rate_limit_store
+}
+
+output "waf" {
+  description = "The web ACL on the load balancer and its rules."
+  value       = module.stack.waf
+}
+
 output "alarm_topic_arn" {
   description = "SNS topic every alarm of the environment notifies: subscribe on-call tools here."
   value       = module.stack.alarm_topic_arn

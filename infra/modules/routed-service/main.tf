@@ -54,6 +54,7 @@ module "service" {
   vpc_id                  = var.foundation.vpc_id
   subnet_ids              = var.foundation.private_subnet_ids
   aws_endpoints           = var.foundation.aws_endpoints
+  rate_limit_store        = var.foundation.rate_limit_store
   image                   = "${module.ecr.repository_url}:${var.image_tag}"
   app_command             = var.app_command
   migration_command       = var.migration_command
@@ -108,7 +109,7 @@ module "deploy_policy" {
   migration_task_family = module.service.migration_task_family
   pass_role_arns        = [module.service.execution_role_arn, module.service.task_role_arn]
   log_group_arn         = module.service.log_group_arn
-  secret_arns           = [var.foundation.public_keys_secret_arn]
+  secret_arns           = [var.foundation.public_keys_secret_arn, var.foundation.rate_limit_store.uri_secret_arn]
 }
 
 # A managed policy per service: inline policies of one role share a 10 KB limit.

@@ -14,6 +14,7 @@ variable "foundation" {
     vpc_id                   = string
     private_subnet_ids       = list(string)
     aws_endpoints            = object({ security_group_id = string, s3_prefix_list_id = string })
+    rate_limit_store         = object({ security_group_id = string, port = number, uri_secret_arn = string })
     kms_key_arn              = string
     log_retention_days       = number
     db_multi_az              = bool

@@ -19,9 +19,11 @@ locals {
   ]
 
   # Values are resolved by the ECS agent at task start; they never appear in the task definition.
+  # The rate-limit store's URI holds its token, so it is a secret as a whole.
+  secret_arns = merge(var.secrets, { RATE_LIMIT_STORAGE_URI = var.rate_limit_store.uri_secret_arn })
   secrets = concat(
     [{ name = "DB_PASSWORD", valueFrom = "${var.database.password_secret_arn}:password::" }],
-    [for name, arn in var.secrets : { name = name, valueFrom = arn }],
+    [for name, arn in local.secret_arns : { name = name, valueFrom = arn }],
   )
 
   # The one container may use the whole task; explicit so every ECS implementation agrees.
@@ -48,7 +50,7 @@ resource "aws_cloudwatch_log_group" "this" {
 
 resource "aws_security_group" "this" {
   name        = "${var.name}-service"
-  description = "Tasks of ${var.name}: from the load balancer only; out to PostgreSQL and the AWS endpoints"
+  description = "Tasks of ${var.name}: from the load balancer only; out to PostgreSQL, the rate-limit store and the AWS endpoints"
   vpc_id      = var.vpc_id
 
   tags = merge(var.tags, { Name = "${var.name}-service" })
@@ -83,6 +85,28 @@ resource "aws_vpc_security_group_egress_rule" "to_database" {
   from_port                    = var.database.port
   to_port                      = var.database.port
   referenced_security_group_id = var.database.security_group_id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_rate_limit_store" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "Tasks to the rate-limit store (TLS)"
+  ip_protocol                  = "tcp"
+  from_port                    = var.rate_limit_store.port
+  to_port                      = var.rate_limit_store.port
+  referenced_security_group_id = var.rate_limit_store.security_group_id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "rate_limit_store_from_service" {
+  security_group_id            = var.rate_limit_store.security_group_id
+  description                  = "Tasks of ${var.name} to the rate-limit store"
+  ip_protocol                  = "tcp"
+  from_port                    = var.rate_limit_store.port
+  to_port                      = var.rate_limit_store.port
+  referenced_security_group_id = aws_security_group.this.id
 
   tags = var.tags
 }
@@ -158,7 +182,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "ReadSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = concat([var.database.password_secret_arn], values(var.secrets))
+    resources = concat([var.database.password_secret_arn], values(local.secret_arns))
   }
 
   statement {

@@ -136,14 +136,23 @@ variable "log_retention_days" {
   default     = 90
 }
 
+variable "rate_limit_store" {
+  description = "The environment's rate-limit store (modules/rate-limit-store): its security group and port, which the tasks may reach, and the secret holding RATE_LIMIT_STORAGE_URI."
+  type = object({
+    security_group_id = string
+    port              = number
+    uri_secret_arn    = string
+  })
+}
+
 variable "secrets" {
   description = "Environment variable name => ARN of a Secrets Manager secret whose whole value ECS injects into both containers at task start (AUTH_PUBLIC_KEYS for every service, AUTH_SIGNING_KEY for the API alone)."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = !contains(keys(var.secrets), "DB_PASSWORD") && alltrue([for arn in values(var.secrets) : startswith(arn, "arn:")])
-    error_message = "Give secret ARNs (arn:...); DB_PASSWORD comes from the database input."
+    condition     = length(setintersection(keys(var.secrets), ["DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"])) == 0 && alltrue([for arn in values(var.secrets) : startswith(arn, "arn:")])
+    error_message = "Give secret ARNs (arn:...); DB_PASSWORD and RATE_LIMIT_STORAGE_URI come from the database and rate_limit_store inputs."
   }
 }
 

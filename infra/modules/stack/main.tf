@@ -3,6 +3,11 @@ locals {
     security_group_id = module.network.endpoints_security_group_id
     s3_prefix_list_id = module.network.s3_prefix_list_id
   }
+  rate_limit_store = {
+    security_group_id = module.rate_limit_store.security_group_id
+    port              = module.rate_limit_store.port
+    uri_secret_arn    = module.rate_limit_store.uri_secret_arn
+  }
 
   # Protection holds until an apply with teardown = true lifts it (README, Destroying an
   # environment). That apply also stamps the final snapshots' names, which must be unique in
@@ -77,6 +82,30 @@ moved {
   to   = module.cluster.aws_ecs_cluster.this
 }
 
+module "rate_limit_store" {
+  source = "../rate-limit-store"
+
+  name                 = var.name
+  vpc_id               = module.network.vpc_id
+  subnet_ids           = module.network.private_subnet_ids
+  kms_key_arn          = module.kms.key_arn
+  node_type            = var.rate_limit_node_type
+  nodes                = var.rate_limit_nodes
+  recovery_window_days = var.secret_recovery_window_days
+  tags                 = var.tags
+}
+
+module "waf" {
+  source = "../waf"
+
+  name                      = var.name
+  load_balancer_arn         = module.alb.arn
+  token_requests_per_window = var.token_requests_per_window
+  kms_key_arn               = module.kms.key_arn
+  log_retention_days        = var.log_retention_days
+  tags                      = var.tags
+}
+
 module "database" {
   source = "../database"
 
@@ -101,11 +130,13 @@ module "database" {
 module "service" {
   source = "../service"
 
-  name                    = var.name
-  cluster                 = { name = module.cluster.name, arn = module.cluster.arn }
-  vpc_id                  = module.network.vpc_id
-  subnet_ids              = module.network.private_subnet_ids
-  aws_endpoints           = local.aws_endpoints
+  name             = var.name
+  cluster          = { name = module.cluster.name, arn = module.cluster.arn }
+  vpc_id           = module.network.vpc_id
+  subnet_ids       = module.network.private_subnet_ids
+  aws_endpoints    = local.aws_endpoints
+  rate_limit_store = local.rate_limit_store
+
   image                   = "${module.ecr.repository_url}:${var.image_tag}"
   app_command             = var.app_command
   migration_command       = var.migration_command
@@ -179,7 +210,7 @@ module "github_oidc" {
   migration_task_family = module.service.migration_task_family
   pass_role_arns        = [module.service.execution_role_arn, module.service.task_role_arn]
   log_group_arn         = module.service.log_group_arn
-  secret_arns           = [module.token_keys.signing_key_secret_arn, module.token_keys.public_keys_secret_arn]
+  secret_arns           = [module.token_keys.signing_key_secret_arn, module.token_keys.public_keys_secret_arn, module.rate_limit_store.uri_secret_arn]
   state_bucket          = var.state_bucket
   state_key             = var.state_key
   tags                  = var.tags

@@ -103,6 +103,22 @@ output "alarm_names" {
   value       = merge(module.alarms.alarm_names, module.alerting.alarm_names)
 }
 
+output "rate_limit_store" {
+  description = "The rate-limit store: replication group, endpoint and the secret init-secrets.sh fills (no token)."
+  value = {
+    replication_group_id    = module.rate_limit_store.replication_group_id
+    primary_endpoint        = module.rate_limit_store.primary_endpoint
+    port                    = module.rate_limit_store.port
+    uri_secret_arn          = module.rate_limit_store.uri_secret_arn
+    transit_encryption_mode = module.rate_limit_store.transit_encryption_mode
+  }
+}
+
+output "waf" {
+  description = "The web ACL on the load balancer and its rules."
+  value       = { web_acl_arn = module.waf.web_acl_arn, rules = module.waf.rules }
+}
+
 output "alarm_topic_arn" {
   description = "SNS topic every alarm of the environment notifies."
   value       = module.alerting.topic_arn
@@ -114,6 +130,7 @@ output "foundation" {
     vpc_id                   = module.network.vpc_id
     private_subnet_ids       = module.network.private_subnet_ids
     aws_endpoints            = local.aws_endpoints
+    rate_limit_store         = local.rate_limit_store
     kms_key_arn              = module.kms.key_arn
     log_retention_days       = var.log_retention_days
     db_multi_az              = var.db_multi_az

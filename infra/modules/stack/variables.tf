@@ -186,6 +186,24 @@ variable "state_key" {
   default     = null
 }
 
+variable "rate_limit_node_type" {
+  description = "Node type of the rate-limit store."
+  type        = string
+  default     = "cache.t4g.micro"
+}
+
+variable "rate_limit_nodes" {
+  description = "Nodes of the rate-limit store: 1, or 2 for a replica in another AZ with automatic failover."
+  type        = number
+  default     = 2
+}
+
+variable "token_requests_per_window" {
+  description = "Requests per 5 minutes one IP address may send to /api/v1/auth/token before WAF blocks it."
+  type        = number
+  default     = 100
+}
+
 variable "teardown" {
   description = "Prepare the environment for terraform destroy: deletion protection off (database and load balancer), image repositories deletable, and each database's final snapshot named with the time of this apply. Every database takes a final snapshot either way."
   type        = bool

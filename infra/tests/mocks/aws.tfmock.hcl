@@ -141,3 +141,15 @@ mock_data "aws_elb_service_account" {
     arn = "arn:aws:iam::156460612806:root"
   }
 }
+
+mock_resource "aws_wafv2_web_acl" {
+  defaults = {
+    arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
+  }
+}
+
+mock_resource "aws_elasticache_replication_group" {
+  defaults = {
+    primary_endpoint_address = "master.api.abc123.euw1.cache.amazonaws.com"
+  }
+}

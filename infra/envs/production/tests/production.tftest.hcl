@@ -29,12 +29,18 @@ run "production_is_highly_available_and_protected" {
 
   assert {
     condition = (
-      keys(output.task_secrets) == ["AUTH_PUBLIC_KEYS", "AUTH_SIGNING_KEY", "DB_PASSWORD"]
+      keys(output.task_secrets) == ["AUTH_PUBLIC_KEYS", "AUTH_SIGNING_KEY", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"]
+      && output.task_secrets.RATE_LIMIT_STORAGE_URI == output.rate_limit_store.uri_secret_arn
       && output.task_secrets.AUTH_SIGNING_KEY == output.signing_key_secret_arn
       && output.task_secrets.AUTH_PUBLIC_KEYS == output.public_keys_secret_arn
       && output.signing_key_secret_arn != output.public_keys_secret_arn
     )
-    error_message = "The API's tasks get the signing key and the public keys (and the database password), each from its own secret."
+    error_message = "The API's tasks get the signing key, the public keys, the rate-limit store and the database password, each from its own secret."
+  }
+
+  assert {
+    condition     = output.rate_limit_store.transit_encryption_mode == "required" && toset(keys(output.waf.rules)) == toset(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "token-endpoint-rate"])
+    error_message = "The environment has a TLS-only rate-limit store and a web ACL with the managed groups and the token endpoint's rate limit."
   }
 
   assert {

@@ -15,6 +15,7 @@ variables {
     vpc_id                   = "vpc-0123456789abcdef0"
     private_subnet_ids       = ["subnet-0a", "subnet-0b"]
     aws_endpoints            = { security_group_id = "sg-0endpoints", s3_prefix_list_id = "pl-6da54004" }
+    rate_limit_store         = { security_group_id = "sg-0store", port = 6379, uri_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/rate-limit-storage-uri-AbCdEf" }
     kms_key_arn              = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
     log_retention_days       = 30
     db_multi_az              = true
@@ -79,8 +80,8 @@ run "shares_the_platform" {
   }
 
   assert {
-    condition     = keys(output.summary.secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD"] && output.summary.secrets.AUTH_PUBLIC_KEYS == var.foundation.public_keys_secret_arn
-    error_message = "A service beside the API gets the environment's public keys and its database password, never the signing key."
+    condition     = keys(output.summary.secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"] && output.summary.secrets.RATE_LIMIT_STORAGE_URI == var.foundation.rate_limit_store.uri_secret_arn && output.summary.secrets.AUTH_PUBLIC_KEYS == var.foundation.public_keys_secret_arn
+    error_message = "A service beside the API gets the environment's public keys, the shared rate-limit store and its database password, never the signing key."
   }
 }
 

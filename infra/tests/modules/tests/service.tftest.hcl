@@ -5,11 +5,16 @@ mock_provider "aws" {
 }
 
 variables {
-  name                    = "api-test"
-  cluster                 = { name = "shared", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/shared" }
-  vpc_id                  = "vpc-0123456789abcdef0"
-  subnet_ids              = ["subnet-0a", "subnet-0b"]
-  aws_endpoints           = { security_group_id = "sg-0endpoints", s3_prefix_list_id = "pl-6da54004" }
+  name          = "api-test"
+  cluster       = { name = "shared", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/shared" }
+  vpc_id        = "vpc-0123456789abcdef0"
+  subnet_ids    = ["subnet-0a", "subnet-0b"]
+  aws_endpoints = { security_group_id = "sg-0endpoints", s3_prefix_list_id = "pl-6da54004" }
+  rate_limit_store = {
+    security_group_id = "sg-0store"
+    port              = 6379
+    uri_secret_arn    = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/rate-limit-storage-uri-AbCdEf"
+  }
   image                   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api-test:v1.2.3"
   alb_security_group_id   = "sg-0alb"
   target_group_arn        = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdef"
@@ -117,8 +122,9 @@ run "service" {
     condition = {
       for s in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets : s.name => s.valueFrom
       } == {
-      DB_PASSWORD      = "${var.database.password_secret_arn}:password::"
-      AUTH_PUBLIC_KEYS = var.secrets.AUTH_PUBLIC_KEYS
+      DB_PASSWORD            = "${var.database.password_secret_arn}:password::"
+      AUTH_PUBLIC_KEYS       = var.secrets.AUTH_PUBLIC_KEYS
+      RATE_LIMIT_STORAGE_URI = var.rate_limit_store.uri_secret_arn
     }
     error_message = "The database password and the given secrets must be injected as container secrets."
   }
@@ -206,6 +212,16 @@ run "service" {
       && aws_vpc_security_group_egress_rule.to_s3.cidr_ipv4 == null
     )
     error_message = "Tasks reach HTTPS only at the VPC's AWS endpoints and S3's prefix list, never an internet address."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_egress_rule.to_rate_limit_store.referenced_security_group_id == "sg-0store"
+      && aws_vpc_security_group_egress_rule.to_rate_limit_store.from_port == 6379
+      && aws_vpc_security_group_ingress_rule.rate_limit_store_from_service.security_group_id == "sg-0store"
+      && aws_vpc_security_group_ingress_rule.rate_limit_store_from_service.referenced_security_group_id == aws_security_group.this.id
+    )
+    error_message = "The tasks, and only they, reach the rate-limit store on its port."
   }
 
   assert {
