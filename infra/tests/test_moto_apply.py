@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,12 @@ import pytest
 from tools.scaffold.cli import main as scaffold
 
 from infra.tests.harness import Terraform
-from infra.tests.moto_server import AUTOSCALING_OVERRIDE, moto_server, provider_override
+from infra.tests.moto_server import (
+    AUTOSCALING_OVERRIDE,
+    STORE_OVERRIDE,
+    moto_server,
+    provider_override,
+)
 from infra.tests.scripts import run_script
 
 REGION = "eu-west-1"
@@ -40,7 +46,7 @@ def aws(moto: str) -> Any:
 
 
 # What README's "Destroying an environment" keeps out of the destroy: the key of the snapshots.
-KEPT_KEY = "module.stack.module.kms.aws_kms_key.this"
+KEPT_KEY = "module.kms.aws_kms_key.this"
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +60,7 @@ def staging(
     assert (root / f"service_{SIBLING}.tf").is_file()
     (root / "moto_override.tf").write_text(provider_override(moto, scratch / "staging.tfstate"))
     (infra / "modules" / "service" / "moto_override.tf").write_text(AUTOSCALING_OVERRIDE)
+    (infra / "modules" / "rate-limit-store" / "moto_override.tf").write_text(STORE_OVERRIDE)
     variables = (
         "-var",
         f"github_repository={GITHUB_REPOSITORY}",
@@ -170,16 +177,11 @@ def test_load_balancer_logs_to_an_encrypted_expiring_bucket(
 def test_rate_limits_are_counted_in_a_tls_only_store_the_tasks_alone_reach(
     aws: Any, outputs: dict[str, Any]
 ) -> None:
-    store = outputs["rate_limit_store"]
-    (group,) = aws("elasticache").describe_replication_groups(
-        ReplicationGroupId=store["replication_group_id"]
-    )["ReplicationGroups"]
-    assert group["TransitEncryptionEnabled"] is True and group["AtRestEncryptionEnabled"] is True
-    (cluster,) = aws("elasticache").describe_cache_clusters(
-        CacheClusterId=group["MemberClusters"][0]
-    )["CacheClusters"]
-    (store_group,) = cluster["SecurityGroups"]
-    rules = _ingress(aws, store_group["SecurityGroupId"])
+    (store_group,) = aws("ec2").describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["api-staging-rate-limits"]}]
+    )["SecurityGroups"]
+    rules = _ingress(aws, store_group["GroupId"])
+    assert [(r["FromPort"], r["ToPort"]) for r in rules] == [(6379, 6379)]
     sources = {pair["GroupId"] for rule in rules for pair in rule["UserIdGroupPairs"]}
     tasks = {
         json.loads(config)["awsvpcConfiguration"]["securityGroups"][0]
@@ -388,3 +390,47 @@ def test_scaffolded_service_verifies_with_the_public_keys_only(
 
     unknown = run_script(terraform, infra, moto, "rollback.sh", "--service", "nope", "staging")
     assert unknown.returncode != 0 and "no service 'nope'" in unknown.stderr, unknown.stderr
+
+
+BEFORE = Path(__file__).parent / "fixtures" / "staging_addresses_before.txt"
+# Resources of the old layout that this layout drops on purpose, so no moved block keeps them.
+DROPPED = {
+    "module.stack.module.service.aws_secretsmanager_secret.signing_key": "SECRET_KEY gave way to the token keys",
+    "module.stack.module.service.aws_vpc_security_group_egress_rule.to_https": "tasks reach AWS through VPC endpoints only",
+    "module.stack.module.network.aws_eip.nat[0]": "no NAT gateway: the endpoints replace it",
+    "module.stack.module.network.aws_nat_gateway.this[0]": "no NAT gateway",
+    "module.stack.module.network.aws_route.private_nat[0]": "no NAT gateway",
+    "module.stack.module.network.aws_route.private_nat[1]": "no NAT gateway",
+}
+MOVED = re.compile(r"moved \{\s*from = (\S+)\s*to\s*= (\S+)\s*\}")
+
+
+def test_an_environment_of_the_old_layout_moves_into_this_one_destroying_nothing(
+    terraform: Terraform, infra: Path, scratch: Path, moto: str, staging: Path
+) -> None:
+    """Rebuild the old layout's state from the applied one (each moved block undone), then plan."""
+    upgrade = infra / "envs" / "staging-upgrade"
+    shutil.copytree(staging, upgrade, ignore=shutil.ignore_patterns(".terraform", "moto_override.tf"))
+    state = scratch / "upgrade.tfstate"
+    shutil.copy(scratch / "staging.tfstate", state)
+    (upgrade / "moto_override.tf").write_text(provider_override(moto, state))
+    terraform.check(upgrade, "init", "-input=false", "-lockfile=readonly")
+    moves = MOVED.findall((upgrade / "moves.tf").read_text())
+    assert len(moves) >= 10
+    for old, new in reversed(moves):
+        terraform.check(upgrade, "state", "mv", new, old)
+
+    listed = set(terraform.check(upgrade, "state", "list").stdout.split())
+    before = {line for line in BEFORE.read_text().split() if not line.startswith("#")}
+    # moto has no Application Auto Scaling tagging, so the run has no scaling resources.
+    expected = {a for a in before - set(DROPPED) if "aws_appautoscaling" not in a}
+    assert expected - listed == set(), "old addresses no moved block accounts for"
+
+    variables = ("-var", f"github_repository={GITHUB_REPOSITORY}", "-var", f'alarm_emails=["{ONCALL}"]')
+    terraform.check(upgrade, "plan", "-input=false", "-refresh=false", "-out=upgrade.tfplan", *variables)
+    plan = json.loads(terraform.check(upgrade, "show", "-json", "upgrade.tfplan").stdout)
+    changes = [c for c in plan["resource_changes"] if c["mode"] == "managed"]
+    destroyed = [c["address"] for c in changes if "delete" in c["change"]["actions"]]
+    moved = [c for c in changes if c.get("previous_address", "").startswith("module.stack.")]
+    assert destroyed == [], f"the upgrade would destroy {destroyed}"
+    assert {c["previous_address"] for c in moved} == expected, "each old resource is moved"

@@ -31,24 +31,6 @@ variable "ingress_cidr_blocks" {
   default     = ["0.0.0.0/0"]
 }
 
-variable "target_port" {
-  description = "Port the containers listen on."
-  type        = number
-  default     = 8000
-}
-
-variable "health_check_path" {
-  description = "Path the target group polls; a 200 marks a task healthy."
-  type        = string
-  default     = "/health"
-}
-
-variable "deregistration_delay" {
-  description = "Seconds in-flight requests get to finish when a task leaves the target group."
-  type        = number
-  default     = 30
-}
-
 variable "deletion_protection" {
   description = "Refuse to delete the load balancer until this is turned off."
   type        = bool

@@ -1,6 +1,6 @@
-# A service beside the environment's first one: on its cluster, behind its load balancer for
-# some paths, with its own image repository, database, tasks, alarms and deploy rights; it
-# verifies the API's tokens with the environment's public keys.
+# One service of the environment, the API or one scaffolded beside it: on the shared cluster,
+# behind the shared load balancer for its paths, with its own image repository, database,
+# tasks, alarms and deploy rights; it verifies tokens with the environment's public keys.
 # Two inputs rather than one: the database and the tasks' security group need only the
 # foundation, so they start while the load balancer (the platform) is still being created.
 module "ecr" {
@@ -71,10 +71,15 @@ module "service" {
   log_retention_days      = var.foundation.log_retention_days
   min_capacity            = var.min_capacity
   max_capacity            = var.max_capacity
+  cpu_target_percent      = var.cpu_target_percent
+  requests_per_target     = var.requests_per_target
   tags                    = var.tags
 
-  # Verifies the API's tokens; signs none.
-  secrets = { AUTH_PUBLIC_KEYS = var.foundation.public_keys_secret_arn }
+  # Every service verifies the API's tokens; only the API, given the key, signs them.
+  secrets = merge(
+    { AUTH_PUBLIC_KEYS = var.foundation.public_keys_secret_arn },
+    var.signing_key_secret_arn == null ? {} : { AUTH_SIGNING_KEY = var.signing_key_secret_arn },
+  )
 
   database = {
     host                = module.database.address
@@ -109,7 +114,7 @@ module "deploy_policy" {
   migration_task_family = module.service.migration_task_family
   pass_role_arns        = [module.service.execution_role_arn, module.service.task_role_arn]
   log_group_arn         = module.service.log_group_arn
-  secret_arns           = [var.foundation.public_keys_secret_arn, var.foundation.rate_limit_store.uri_secret_arn]
+  secret_arns           = compact([var.foundation.public_keys_secret_arn, var.foundation.rate_limit_store.uri_secret_arn, var.signing_key_secret_arn])
 }
 
 # A managed policy per service: inline policies of one role share a 10 KB limit.

@@ -6,12 +6,12 @@ mock_provider "aws" {
 
 # Distinct ARNs for the two token secrets, so a task given the wrong one shows.
 override_resource {
-  target = module.stack.module.token_keys.aws_secretsmanager_secret.signing_key
+  target = module.token_keys.aws_secretsmanager_secret.signing_key
   values = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-signing-key-AbCdEf" }
 }
 
 override_resource {
-  target = module.stack.module.token_keys.aws_secretsmanager_secret.public_keys
+  target = module.token_keys.aws_secretsmanager_secret.public_keys
   values = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-public-keys-AbCdEf" }
 }
 

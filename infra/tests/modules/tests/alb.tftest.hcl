@@ -32,8 +32,13 @@ run "https_with_certificate" {
   }
 
   assert {
-    condition     = aws_lb_listener.https[0].default_action[0].type == "forward" && aws_lb_listener.https[0].default_action[0].target_group_arn == aws_lb_target_group.this.arn
-    error_message = "HTTPS must forward to the service's target group."
+    condition     = aws_lb_listener.https[0].default_action[0].type == "fixed-response" && aws_lb_listener.https[0].default_action[0].fixed_response[0].status_code == "404"
+    error_message = "HTTPS answers 404 to a path no service's rule claims (the services add the rules)."
+  }
+
+  assert {
+    condition     = output.listener_arn == aws_lb_listener.https[0].arn
+    error_message = "With a certificate the HTTPS listener is the one services add their rules to."
   }
 
   assert {
@@ -70,8 +75,8 @@ run "http_only_without_certificate" {
   }
 
   assert {
-    condition     = aws_lb_listener.http.default_action[0].type == "forward" && aws_lb_listener.http.default_action[0].target_group_arn == aws_lb_target_group.this.arn
-    error_message = "In HTTP-only mode port 80 forwards to the service."
+    condition     = aws_lb_listener.http.default_action[0].type == "fixed-response" && output.listener_arn == aws_lb_listener.http.arn
+    error_message = "In HTTP-only mode port 80 is the serving listener, where services add their rules."
   }
 
   assert {
@@ -85,22 +90,13 @@ run "http_only_without_certificate" {
   }
 }
 
-run "target_group_checks_the_app" {
+run "load_balancer_is_public_and_strict" {
   command = plan
 
   module {
     source = "../../modules/alb"
   }
 
-  assert {
-    condition     = aws_lb_target_group.this.port == 8000 && aws_lb_target_group.this.target_type == "ip"
-    error_message = "Targets are Fargate task IPs on port 8000."
-  }
-
-  assert {
-    condition     = aws_lb_target_group.this.health_check[0].path == "/health" && aws_lb_target_group.this.health_check[0].matcher == "200"
-    error_message = "The health check must expect 200 from /health."
-  }
 
   assert {
     condition     = aws_lb.this.internal == false && aws_lb.this.drop_invalid_header_fields == true

@@ -115,3 +115,29 @@ run "names_fit_rds_and_alb" {
 
   expect_failures = [var.name]
 }
+
+run "the_api_is_the_same_module_with_the_signing_key_and_the_last_rule" {
+  command = apply
+
+  module {
+    source = "../../modules/routed-service"
+  }
+
+  variables {
+    name                   = "api-test"
+    path_patterns          = ["/*"]
+    listener_priority      = 50000
+    migration_command      = ["python", "-m", "services.api.manage", "db", "upgrade"]
+    signing_key_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/auth-signing-key-AbCdEf"
+  }
+
+  assert {
+    condition     = output.summary.secrets.AUTH_SIGNING_KEY == var.signing_key_secret_arn && output.summary.signing_key_secret_arn == var.signing_key_secret_arn
+    error_message = "The issuer gets the signing key, and its deploy checks that the key is set."
+  }
+
+  assert {
+    condition     = output.summary.route.priority == 50000 && output.summary.route.path_patterns == ["/*"] && output.summary.url == var.platform.url
+    error_message = "The API's rule comes last and takes every path; its URL is the environment's."
+  }
+}
