@@ -108,14 +108,15 @@ module "alb" {
   deletion_protection        = local.deletion_protection
   access_logs_retention_days = coalesce(var.alb_access_logs_retention_days, local.profile.alb_access_logs_retention_days)
   access_logs_force_destroy  = local.ecr_force_delete
+  web_acl_arn                = module.waf.web_acl_arn
   tags                       = local.tags
 }
 
 module "waf" {
   source = "../../modules/waf"
 
-  name                      = local.name
-  load_balancer_arn         = module.alb.arn
+  name = local.name
+
   token_requests_per_window = var.token_requests_per_window
   kms_key_arn               = module.kms.key_arn
   log_retention_days        = local.log_retention_days

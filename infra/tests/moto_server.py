@@ -113,15 +113,20 @@ provider "aws" {{
 """
 
 
-# moto lists a replication group's member clusters but creates none, and the provider reads
-# them back, so the moto run leaves the rate-limit store's group out (the terraform tests cover
-# it) and keeps its security group, URI secret and the rules the services add.
+# moto lists a replication group's member clusters but creates none, which the provider reads
+# back, and cannot delete a cache subnet group, so the moto run leaves both out (the terraform
+# tests cover them) and keeps the store's security group, URI secret and the services' rules.
 STORE_OVERRIDE = """resource "aws_elasticache_replication_group" "this" {
+  count             = 0
+  subnet_group_name = null
+}
+
+resource "aws_elasticache_subnet_group" "this" {
   count = 0
 }
 
 output "replication_group_id" {
-  value = "not-in-moto"
+  value = var.name
 }
 
 output "primary_endpoint" {

@@ -19,8 +19,11 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
 import pytest
 from cryptography.hazmat.primitives import serialization  # pants: no-infer-dep (moto's)
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # pants: no-infer-dep
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+)
 
+# pants: no-infer-dep
 from infra.tests.harness import Terraform
 from infra.tests.moto_server import moto_server
 from infra.tests.scripts import run_script

@@ -109,3 +109,8 @@ resource "aws_lb_listener" "http" {
 
   tags = var.tags
 }
+
+resource "aws_wafv2_web_acl_association" "this" {
+  resource_arn = aws_lb.this.arn
+  web_acl_arn  = var.web_acl_arn
+}

@@ -49,6 +49,11 @@ variable "access_logs_force_destroy" {
   default     = false
 }
 
+variable "web_acl_arn" {
+  description = "WAF web ACL in front of the load balancer (modules/waf)."
+  type        = string
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

@@ -1,4 +1,4 @@
-# The load balancer's web ACL: AWS's managed rule groups for common exploits, known bad inputs
+# The load balancer's web ACL (modules/alb attaches it): AWS's managed rule groups for common exploits, known bad inputs
 # and IP reputation, and a per-address rate limit on the token endpoint against password
 # guessing, before any request reaches a task.
 locals {
@@ -90,11 +90,6 @@ resource "aws_wafv2_web_acl" "this" {
   }
 
   tags = var.tags
-}
-
-resource "aws_wafv2_web_acl_association" "this" {
-  resource_arn = var.load_balancer_arn
-  web_acl_arn  = aws_wafv2_web_acl.this.arn
 }
 
 # WAF only writes to log groups whose names start with aws-waf-logs-.

@@ -3,11 +3,6 @@ variable "name" {
   type        = string
 }
 
-variable "load_balancer_arn" {
-  description = "Load balancer the web ACL protects."
-  type        = string
-}
-
 variable "token_path" {
   description = "Path of the endpoint that exchanges a password for a token; it gets the rate limit."
   type        = string

@@ -5,9 +5,10 @@ mock_provider "aws" {
 }
 
 variables {
-  name       = "api-test"
-  vpc_id     = "vpc-0123456789abcdef0"
-  subnet_ids = ["subnet-0a", "subnet-0b"]
+  name        = "api-test"
+  vpc_id      = "vpc-0123456789abcdef0"
+  subnet_ids  = ["subnet-0a", "subnet-0b"]
+  web_acl_arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api-test/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
 }
 
 run "https_with_certificate" {
@@ -34,6 +35,11 @@ run "https_with_certificate" {
   assert {
     condition     = aws_lb_listener.https[0].default_action[0].type == "fixed-response" && aws_lb_listener.https[0].default_action[0].fixed_response[0].status_code == "404"
     error_message = "HTTPS answers 404 to a path no service's rule claims (the services add the rules)."
+  }
+
+  assert {
+    condition     = aws_wafv2_web_acl_association.this.resource_arn == aws_lb.this.arn && aws_wafv2_web_acl_association.this.web_acl_arn == var.web_acl_arn
+    error_message = "The web ACL guards the load balancer."
   }
 
   assert {

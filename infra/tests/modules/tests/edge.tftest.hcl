@@ -13,9 +13,8 @@ run "web_acl" {
   }
 
   variables {
-    name              = "api-test"
-    load_balancer_arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/api/0123456789abcdef"
-    kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
+    name        = "api-test"
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
   }
 
   assert {
@@ -54,11 +53,6 @@ run "web_acl" {
   }
 
   assert {
-    condition     = aws_wafv2_web_acl_association.this.resource_arn == var.load_balancer_arn && aws_wafv2_web_acl_association.this.web_acl_arn == aws_wafv2_web_acl.this.arn
-    error_message = "The web ACL is attached to the load balancer."
-  }
-
-  assert {
     condition     = startswith(aws_cloudwatch_log_group.this.name, "aws-waf-logs-") && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn && aws_wafv2_web_acl_logging_configuration.this.log_destination_configs == toset([aws_cloudwatch_log_group.this.arn])
     error_message = "WAF logs go to an encrypted log group named as WAF requires."
   }
@@ -73,7 +67,6 @@ run "rate_limit_floor" {
 
   variables {
     name                      = "api-test"
-    load_balancer_arn         = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/api/0123456789abcdef"
     kms_key_arn               = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
     token_requests_per_window = 5
   }

@@ -137,7 +137,7 @@ run "the_api_is_the_same_module_with_the_signing_key_and_the_last_rule" {
   }
 
   assert {
-    condition     = output.summary.route.priority == 50000 && output.summary.route.path_patterns == ["/*"] && output.summary.url == var.platform.url
+    condition     = output.summary.route.priority == 50000 && output.summary.route.path_patterns == tolist(["/*"]) && output.summary.url == var.platform.url
     error_message = "The API's rule comes last and takes every path; its URL is the environment's."
   }
 }
