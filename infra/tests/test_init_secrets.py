@@ -19,11 +19,8 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
 import pytest
 from cryptography.hazmat.primitives import serialization  # pants: no-infer-dep (moto's)
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-)
+from cryptography.hazmat.primitives.asymmetric import ed25519  # pants: no-infer-dep
 
-# pants: no-infer-dep
 from infra.tests.harness import Terraform
 from infra.tests.moto_server import moto_server
 from infra.tests.scripts import run_script
@@ -130,7 +127,7 @@ def b64url(data: bytes) -> str:
 def expected_jwk(pem: str) -> dict[str, str]:
     """The JWK of a PEM private key, built independently of the script (cryptography, hashlib)."""
     key = serialization.load_pem_private_key(pem.encode(), password=None)
-    assert isinstance(key, Ed25519PrivateKey), "the signing key must be Ed25519"
+    assert isinstance(key, ed25519.Ed25519PrivateKey), "the signing key must be Ed25519"
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     x = b64url(raw)
     member = json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"))
