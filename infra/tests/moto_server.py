@@ -20,13 +20,17 @@ SERVICES = (
     "ec2",
     "ecr",
     "ecs",
+    "elasticache",
     "elbv2",
     "iam",
     "kms",
     "logs",
     "rds",
+    "s3",
     "secretsmanager",
+    "sns",
     "sts",
+    "wafv2",
 )
 
 
@@ -99,11 +103,43 @@ provider "aws" {{
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
   skip_region_validation      = true
+  s3_use_path_style           = true
+
 
   endpoints {{
 {endpoints}
   }}
 }}
+"""
+
+
+# moto lists a replication group's member clusters but creates none, which the provider reads
+# back, and cannot delete a cache subnet group, so the moto run leaves both out (the terraform
+# tests cover them) and keeps the store's security group, URI secret and the services' rules.
+STORE_OVERRIDE = """resource "aws_elasticache_replication_group" "this" {
+  count             = 0
+  subnet_group_name = null
+}
+
+resource "aws_elasticache_subnet_group" "this" {
+  count = 0
+}
+
+output "replication_group_id" {
+  value = var.name
+}
+
+output "primary_endpoint" {
+  value = "not-in-moto"
+}
+
+output "port" {
+  value = var.port
+}
+
+output "transit_encryption_mode" {
+  value = "required"
+}
 """
 
 

@@ -4,21 +4,28 @@ exists, then destroy it."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
 import pytest
-from tools.scaffold.cli import main as scaffold
 
 from infra.tests.harness import Terraform
-from infra.tests.moto_server import AUTOSCALING_OVERRIDE, moto_server, provider_override
+from infra.tests.moto_server import (
+    AUTOSCALING_OVERRIDE,
+    STORE_OVERRIDE,
+    moto_server,
+    provider_override,
+)
+from infra.tests.scripts import run_script
+from tools.scaffold.cli import main as scaffold
 
 REGION = "eu-west-1"
 GITHUB_REPOSITORY = "acme/api"
+ONCALL = "oncall@example.com"
 # Scaffolded into the copy of infra/ (no services/ there, so only its Terraform is written).
 SIBLING = "orders"
 
@@ -38,16 +45,28 @@ def aws(moto: str) -> Any:
     return lambda service: session.client(service, endpoint_url=moto)
 
 
+# What README's "Destroying an environment" keeps out of the destroy: the key of the snapshots.
+KEPT_KEY = "module.kms.aws_kms_key.this"
+
+
 @pytest.fixture(scope="module")
-def staging(terraform: Terraform, infra: Path, scratch: Path, moto: str) -> Iterator[Path]:
-    """The staging root applied to moto; destroyed (and the destroy checked) afterwards."""
+def staging(
+    terraform: Terraform, infra: Path, scratch: Path, moto: str, aws: Any
+) -> Iterator[Path]:
+    """The staging root applied to moto; torn down as the README says (and checked) afterwards."""
     root = infra / "envs" / "staging"
     arguments = ["new-service", SIBLING, "--resource", "order", "--repo-root", str(infra.parent)]
     assert scaffold(arguments) == 0
     assert (root / f"service_{SIBLING}.tf").is_file()
     (root / "moto_override.tf").write_text(provider_override(moto, scratch / "staging.tfstate"))
     (infra / "modules" / "service" / "moto_override.tf").write_text(AUTOSCALING_OVERRIDE)
-    variables = ("-var", f"github_repository={GITHUB_REPOSITORY}")
+    (infra / "modules" / "rate-limit-store" / "moto_override.tf").write_text(STORE_OVERRIDE)
+    variables = (
+        "-var",
+        f"github_repository={GITHUB_REPOSITORY}",
+        "-var",
+        f'alarm_emails=["{ONCALL}"]',
+    )
     terraform.check(root, "init", "-input=false", "-lockfile=readonly")
     try:
         terraform.check(
@@ -55,19 +74,28 @@ def staging(terraform: Terraform, infra: Path, scratch: Path, moto: str) -> Iter
         )
         yield root
     finally:
-        # No refresh: the state was just written, and the destroy is on the clock.
-        destroyed = terraform.run(
-            root,
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-refresh=false",
-            "-parallelism=30",
-            *variables,
-        )
+        teardown = (*variables, "-var", "teardown=true")
+        # No refresh: the state was just written, and the teardown is on the clock.
+        fast = ("-auto-approve", "-input=false", "-refresh=false", "-parallelism=30")
+        lifted = terraform.run(root, "apply", *fast, *teardown)
+        key_id = terraform.run(root, "state", "show", "-no-color", KEPT_KEY).stdout
+        kept = terraform.run(root, "state", "rm", KEPT_KEY)
+        destroyed = terraform.run(root, "destroy", *fast, *teardown)
+    assert lifted.returncode == 0, lifted.stdout + lifted.stderr
+    assert kept.returncode == 0, kept.stdout + kept.stderr
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
     remaining = terraform.run(root, "state", "list")
     assert remaining.stdout.strip() == "", f"left after destroy:\n{remaining.stdout}"
+    snapshots = {
+        snapshot["DBSnapshotIdentifier"]: snapshot
+        for snapshot in aws("rds").describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]
+    }
+    for database in ("api-staging", f"api-staging-{SIBLING}"):
+        (name,) = (n for n in snapshots if re.fullmatch(rf"{database}-final-\d{{8}}-\d{{6}}", n))
+        assert snapshots[name]["Encrypted"] is True
+    (key_arn,) = re.findall(r'^\s*arn\s*=\s*"([^"]+)"', key_id, re.MULTILINE)
+    key = aws("kms").describe_key(KeyId=key_arn)["KeyMetadata"]
+    assert key["KeyState"] == "Enabled", "the snapshots' key must outlive the teardown"
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +114,98 @@ def test_outputs_name_what_a_deploy_needs(outputs: dict[str, Any]) -> None:
     )
     assert outputs["deploy_role_arn"].endswith(":role/api-staging-deploy")
     assert outputs["region"] == REGION
+
+
+def test_every_alarm_notifies_the_environment_topic(aws: Any, outputs: dict[str, Any]) -> None:
+    topic = outputs["alarm_topic_arn"]
+    alarms = {
+        alarm["AlarmName"]: alarm
+        for alarm in aws("cloudwatch").describe_alarms(AlarmNamePrefix="api-staging-")[
+            "MetricAlarms"
+        ]
+    }
+    sibling = outputs[f"service_{SIBLING}"]["alarm_names"]
+    expected = {*outputs["alarm_names"].values(), *sibling.values()}
+    assert expected <= set(alarms) and len(expected) == 9 + 8
+    assert all(alarms[name]["AlarmActions"] == [topic] for name in expected)
+    healthy = alarms[outputs["alarm_names"]["healthy_hosts"]]
+    assert healthy["TreatMissingData"] == "breaching"
+    (subscription,) = aws("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", ONCALL)
+
+
+def test_tasks_reach_only_the_vpc_endpoints_the_database_and_nothing_outside(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    ec2 = aws("ec2")
+    network = json.loads(outputs["network_configuration"])["awsvpcConfiguration"]
+    (group_id,) = network["securityGroups"]
+    (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    egress = group["IpPermissionsEgress"]
+    assert all(rule["IpRanges"] == [] and rule["Ipv6Ranges"] == [] for rule in egress), egress
+    assert sorted(rule["FromPort"] for rule in egress) == [443, 5432, 6379]
+    (https,) = (rule for rule in egress if rule["FromPort"] == 443)
+    (endpoints_group,) = https["UserIdGroupPairs"]
+    (s3_prefix_list,) = https["PrefixListIds"]
+    assert endpoints_group["GroupId"] != group_id and s3_prefix_list["PrefixListId"]
+    endpoints = ec2.describe_vpc_endpoints()["VpcEndpoints"]
+    services = {e["ServiceName"].removeprefix(f"com.amazonaws.{REGION}."): e for e in endpoints}
+    assert set(services) == {"s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"}
+    assert services["s3"]["VpcEndpointType"] == "Gateway"
+    assert all(services[s]["PrivateDnsEnabled"] for s in services if s != "s3")
+    assert outputs["nat_gateway_count"] == 0
+
+
+def test_load_balancer_logs_to_an_encrypted_expiring_bucket(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    bucket = outputs["alb_access_logs_bucket"]
+    (balancer,) = aws("elbv2").describe_load_balancers()["LoadBalancers"]
+    attributes = {
+        a["Key"]: a["Value"]
+        for a in aws("elbv2").describe_load_balancer_attributes(
+            LoadBalancerArn=balancer["LoadBalancerArn"]
+        )["Attributes"]
+    }
+    assert attributes["access_logs.s3.enabled"] == "true"
+    assert attributes["access_logs.s3.bucket"] == bucket
+    s3 = aws("s3")
+    (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert lifecycle["Status"] == "Enabled" and lifecycle["Expiration"]["Days"] == 30
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+
+
+def test_rate_limits_are_counted_in_a_tls_only_store_the_tasks_alone_reach(
+    aws: Any, outputs: dict[str, Any]
+) -> None:
+    (store_group,) = aws("ec2").describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["api-staging-rate-limits"]}]
+    )["SecurityGroups"]
+    rules = _ingress(aws, store_group["GroupId"])
+    assert [(r["FromPort"], r["ToPort"]) for r in rules] == [(6379, 6379)]
+    sources = {pair["GroupId"] for rule in rules for pair in rule["UserIdGroupPairs"]}
+    tasks = {
+        json.loads(config)["awsvpcConfiguration"]["securityGroups"][0]
+        for config in (
+            outputs["network_configuration"],
+            outputs[f"service_{SIBLING}"]["network_configuration"],
+        )
+    }
+    assert sources == tasks and all(r["IpRanges"] == [] for r in rules)
+
+
+def test_web_acl_guards_the_load_balancer(aws: Any, outputs: dict[str, Any]) -> None:
+    (balancer,) = aws("elbv2").describe_load_balancers()["LoadBalancers"]
+    acl = aws("wafv2").get_web_acl_for_resource(ResourceArn=balancer["LoadBalancerArn"])["WebACL"]
+    assert acl["ARN"] == outputs["waf"]["web_acl_arn"]
+    names = {rule["Name"] for rule in acl["Rules"]}
+    assert names == set(outputs["waf"]["rules"]) and "token-endpoint-rate" in names
+    (rate,) = (r for r in acl["Rules"] if r["Name"] == "token-endpoint-rate")
+    scope = rate["Statement"]["RateBasedStatement"]["ScopeDownStatement"]["ByteMatchStatement"]
+    assert scope["SearchString"] in ("/api/v1/auth/token", b"/api/v1/auth/token")
 
 
 def _instance(aws: Any, identifier: str) -> dict[str, Any]:
@@ -138,9 +258,12 @@ def test_service_runs_privately_with_secrets_from_secrets_manager(
     (container,) = definition["taskDefinition"]["containerDefinitions"]
     assert container["image"] == f"{outputs['ecr_repository_url']}:initial"
     secrets = {secret["name"]: secret["valueFrom"] for secret in container["secrets"]}
-    assert secrets["SECRET_KEY"] == outputs["signing_key_secret_arn"]
-    assert secrets["DB_PASSWORD"].endswith(":password::")
-    assert not {e["name"] for e in container["environment"]} & {"DB_PASSWORD", "SECRET_KEY"}
+    assert secrets.pop("AUTH_SIGNING_KEY") == outputs["signing_key_secret_arn"]
+    assert secrets.pop("AUTH_PUBLIC_KEYS") == outputs["public_keys_secret_arn"]
+    assert secrets.pop("RATE_LIMIT_STORAGE_URI") == outputs["rate_limit_store"]["uri_secret_arn"]
+    assert secrets.pop("DB_PASSWORD").endswith(":password::") and secrets == {}
+    plain = {e["name"] for e in container["environment"]}
+    assert not plain & {"DB_PASSWORD", "AUTH_SIGNING_KEY", "AUTH_PUBLIC_KEYS", "SECRET_KEY"}
 
 
 def test_deploy_role_trusts_only_this_repository_environment(aws: Any) -> None:
@@ -151,60 +274,49 @@ def test_deploy_role_trusts_only_this_repository_environment(aws: Any) -> None:
     )
 
 
-def test_execution_role_reads_only_its_two_secrets(aws: Any, outputs: dict[str, Any]) -> None:
+def test_execution_role_reads_only_its_four_secrets(aws: Any, outputs: dict[str, Any]) -> None:
     iam = aws("iam")
     policy = iam.get_role_policy(
         RoleName="api-staging-execution", PolicyName="pull-log-read-secrets"
     )
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     resources = statements["ReadSecrets"]["Resource"]
-    assert outputs["signing_key_secret_arn"] in resources and len(resources) == 2
+    assert outputs["signing_key_secret_arn"] in resources and len(resources) == 4
+    assert outputs["public_keys_secret_arn"] in resources
     wildcard = [sid for sid, s in statements.items() if s["Resource"] == "*"]
     assert wildcard == ["EcrLogin"]
 
 
-def run_script(
-    terraform: Terraform, infra: Path, moto: str, *args: str
-) -> subprocess.CompletedProcess[str]:
-    """Run one of infra/scripts (the copy next to the applied state) against moto."""
-    env = terraform.env(
-        {"AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
-    )
-    bash = shutil.which("bash")
-    assert bash, "the deploy scripts need bash"
-    return subprocess.run(
-        [bash, str(infra / "scripts" / args[0]), *args[1:]],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-def test_signing_key_is_set_once_outside_terraform(
+def test_token_keys_are_set_outside_terraform_before_a_deploy(
     terraform: Terraform, infra: Path, moto: str, aws: Any, outputs: dict[str, Any]
 ) -> None:
     secrets = aws("secretsmanager")
-    secret = outputs["signing_key_secret_arn"]
-
     refused = run_script(terraform, infra, moto, "deploy.sh", "staging", "v1")
     assert refused.returncode != 0
     assert "run infra/scripts/init-secrets.sh staging" in refused.stderr, refused.stderr
 
+    # The store's replication group is the one thing of the store moto cannot apply
+    # (moto_server.STORE_OVERRIDE); made directly, it gives the script a group to set a token on.
+    store = outputs["rate_limit_store"]
+    aws("elasticache").create_replication_group(
+        ReplicationGroupId=store["replication_group_id"],
+        ReplicationGroupDescription="rate limits",
+        Engine="valkey",
+        CacheNodeType="cache.t4g.micro",
+        NumCacheClusters=1,
+        TransitEncryptionEnabled=True,
+    )
     created = run_script(terraform, infra, moto, "init-secrets.sh", "staging")
     assert created.returncode == 0, created.stderr
-    value = secrets.get_secret_value(SecretId=secret)["SecretString"]
-    assert len(value) == 64 and value.isalnum()
-    assert value not in created.stdout + created.stderr
-
-    again = run_script(terraform, infra, moto, "init-secrets.sh", "staging")
-    assert again.returncode == 0 and "already set" in again.stderr
-    assert secrets.get_secret_value(SecretId=secret)["SecretString"] == value
-
-    rotated = run_script(terraform, infra, moto, "init-secrets.sh", "staging", "--rotate")
-    assert rotated.returncode == 0, rotated.stderr
-    assert secrets.get_secret_value(SecretId=secret)["SecretString"] != value
+    uri = secrets.get_secret_value(SecretId=store["uri_secret_arn"])["SecretString"]
+    assert uri.startswith("rediss://:") and uri.split(":")[2].split("@")[0] not in created.stderr
+    signing = secrets.get_secret_value(SecretId=outputs["signing_key_secret_arn"])["SecretString"]
+    assert signing.startswith("-----BEGIN PRIVATE KEY-----")
+    assert signing.split("\n")[1] not in created.stdout + created.stderr
+    jwks = json.loads(
+        secrets.get_secret_value(SecretId=outputs["public_keys_secret_arn"])["SecretString"]
+    )
+    assert [key["kty"] for key in jwks["keys"]] == ["OKP"]
 
 
 def test_scaffolded_service_shares_the_cluster_and_load_balancer(
@@ -222,8 +334,7 @@ def test_scaffolded_service_shares_the_cluster_and_load_balancer(
     (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
     (listener,) = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
     rules = elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
-    (rule,) = (r for r in rules if not r["IsDefault"])
-    assert rule["RuleArn"] == sibling["route"]["arn"]
+    (rule,) = (r for r in rules if r["RuleArn"] == sibling["route"]["arn"])
     assert int(rule["Priority"]) == sibling["route"]["priority"]
     (condition,) = rule["Conditions"]
     assert sorted(condition["PathPatternConfig"]["Values"]) == [
@@ -231,8 +342,13 @@ def test_scaffolded_service_shares_the_cluster_and_load_balancer(
         "/api/v1/orders/*",
     ]
     assert [a["TargetGroupArn"] for a in rule["Actions"]] == [target_group]
+    # The API's rule, last, takes every other path; the default only answers 404.
+    (api,) = (r for r in rules if r["Priority"] == "50000")
+    (api_condition,) = api["Conditions"]
+    assert api_condition["PathPatternConfig"]["Values"] == ["/*"]
+    assert api["Actions"][0]["TargetGroupArn"] != target_group
     (default,) = (r for r in rules if r["IsDefault"])
-    assert default["Actions"][0]["TargetGroupArn"] != target_group, "the API keeps the rest"
+    assert default["Actions"][0]["Type"] == "fixed-response"
 
 
 def test_scaffolded_service_has_its_own_database_reachable_only_from_its_tasks(
@@ -267,25 +383,102 @@ def test_deploy_role_may_deploy_the_scaffolded_service_and_nothing_of_it_more(
     )["services"]
     assert statements["UpdateService"]["Resource"] == service["serviceArn"]
     assert statements["PushImage"]["Resource"].endswith(f":repository/{sibling['service_name']}")
-    assert statements["CheckSigningKeyIsSet"]["Resource"] == sibling["signing_key_secret_arn"]
+    assert set(statements["CheckSecretsAreSet"]["Resource"]) == {
+        outputs["public_keys_secret_arn"],
+        outputs["rate_limit_store"]["uri_secret_arn"],
+    }
 
 
-def test_scaffolded_service_gets_its_own_signing_key_through_the_scripts(
+def test_scaffolded_service_verifies_with_the_public_keys_only(
     terraform: Terraform, infra: Path, moto: str, aws: Any, outputs: dict[str, Any]
 ) -> None:
-    secrets = aws("secretsmanager")
     sibling = outputs[f"service_{SIBLING}"]
-    assert sibling["signing_key_secret_arn"] != outputs["signing_key_secret_arn"]
+    ecs = aws("ecs")
+    (service,) = ecs.describe_services(
+        cluster=outputs["cluster_name"], services=[sibling["service_name"]]
+    )["services"]
+    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    (container,) = definition["taskDefinition"]["containerDefinitions"]
+    secrets = {secret["name"]: secret["valueFrom"] for secret in container["secrets"]}
+    assert sorted(secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"]
+    assert secrets["AUTH_PUBLIC_KEYS"] == outputs["public_keys_secret_arn"]
 
-    refused = run_script(terraform, infra, moto, "deploy.sh", "--service", SIBLING, "staging", "v1")
-    assert refused.returncode != 0
-    hint = f"run infra/scripts/init-secrets.sh --service {SIBLING} staging"
-    assert hint in refused.stderr, refused.stderr
-
-    created = run_script(terraform, infra, moto, "init-secrets.sh", "--service", SIBLING, "staging")
-    assert created.returncode == 0, created.stderr
-    value = secrets.get_secret_value(SecretId=sibling["signing_key_secret_arn"])["SecretString"]
-    assert len(value) == 64 and value not in created.stdout + created.stderr
+    # The deploy script's check (the public keys are set) passes once init-secrets.sh has run:
+    # it goes on to push the image, which needs a container engine and the image.
+    checked = run_script(
+        terraform,
+        infra,
+        moto,
+        "deploy.sh",
+        "--service",
+        SIBLING,
+        "staging",
+        "v1",
+        env={"CONTAINER_CLI": "false"},
+    )
+    assert "has no value yet" not in checked.stderr, checked.stderr
+    assert f"pushing {SIBLING}:v1" in checked.stderr, checked.stderr
 
     unknown = run_script(terraform, infra, moto, "rollback.sh", "--service", "nope", "staging")
     assert unknown.returncode != 0 and "no service 'nope'" in unknown.stderr, unknown.stderr
+
+
+BEFORE = Path(__file__).parent / "fixtures" / "staging_addresses_before.txt"
+# Resources of the old layout that this layout drops on purpose, so no moved block keeps them:
+# SECRET_KEY gave way to the token keys, and tasks reach AWS through VPC endpoints, not NAT.
+OLD = "module.stack.module."
+DROPPED = {
+    f"{OLD}service.aws_secretsmanager_secret.signing_key",
+    f"{OLD}service.aws_vpc_security_group_egress_rule.to_https",
+    f"{OLD}network.aws_eip.nat[0]",
+    f"{OLD}network.aws_nat_gateway.this[0]",
+    f"{OLD}network.aws_route.private_nat[0]",
+    f"{OLD}network.aws_route.private_nat[1]",
+}
+MOVED = re.compile(r"moved \{\s*from = (\S+)\s*to\s*= (\S+)\s*\}")
+
+
+def test_an_environment_of_the_old_layout_moves_into_this_one_destroying_nothing(
+    terraform: Terraform, infra: Path, scratch: Path, moto: str, staging: Path
+) -> None:
+    """Rebuild the old layout's state from the applied one (each moved block undone), then plan."""
+    upgrade = infra / "envs" / "staging-upgrade"
+    shutil.copytree(
+        staging, upgrade, ignore=shutil.ignore_patterns(".terraform", "moto_override.tf")
+    )
+    state = scratch / "upgrade.tfstate"
+    shutil.copy(scratch / "staging.tfstate", state)
+    (upgrade / "moto_override.tf").write_text(provider_override(moto, state))
+    terraform.check(upgrade, "init", "-input=false", "-lockfile=readonly")
+    moves = MOVED.findall((upgrade / "moves.tf").read_text())
+    assert len(moves) >= 10
+    for old, new in reversed(moves):
+        present = terraform.check(upgrade, "state", "list").stdout.split()
+        # A module with count (the deploy role's) moves by its instance.
+        index = "[0]" if any(a.startswith(f"{new}[0].") for a in present) else ""
+        terraform.check(upgrade, "state", "mv", new + index, old + index)
+
+    listed = set(terraform.check(upgrade, "state", "list").stdout.split())
+    lines = BEFORE.read_text().splitlines()
+    before = {line for line in lines if line and not line.startswith("#")}
+    # moto has no Application Auto Scaling tagging, so the run has no scaling resources.
+    expected = {a for a in before - DROPPED if "aws_appautoscaling" not in a}
+    assert expected - listed == set(), "old addresses no moved block accounts for"
+
+    def plan(root: Path) -> list[dict[str, Any]]:
+        variables = ("-var", f"github_repository={GITHUB_REPOSITORY}")
+        emails = ("-var", f'alarm_emails=["{ONCALL}"]')
+        args = ("-input=false", "-refresh=false", "-out=check.tfplan", *variables, *emails)
+        terraform.check(root, "plan", *args)
+        shown = json.loads(terraform.check(root, "show", "-json", "check.tfplan").stdout)
+        return [c for c in shown["resource_changes"] if c["mode"] == "managed"]
+
+    def destroyed(changes: list[dict[str, Any]]) -> set[str]:
+        return {c["address"] for c in changes if "delete" in c["change"]["actions"]}
+
+    changes = plan(upgrade)
+    # moto answers some attributes unlike AWS, so even the applied root's own plan is not
+    # empty: the upgrade may destroy nothing beyond what that plan would.
+    assert destroyed(changes) <= destroyed(plan(staging)), "the upgrade destroys resources"
+    moved = {c.get("previous_address") for c in changes}
+    assert expected <= moved, f"not moved: {sorted(expected - moved)}"

@@ -13,8 +13,9 @@ from tools.scaffold.render import ScaffoldError
 PRIORITY_CLAIM = re.compile(r"^\s*listener_priority_(\d+)\s*=", re.MULTILINE)
 PATH_PATTERNS = re.compile(r"^\s*path_patterns\s*=\s*\[([^\]]*)\]", re.MULTILINE)
 QUOTED = re.compile(r'"([^"]+)"')
-# Below 1000 is left for rules written by hand; 50000 is the highest priority a listener allows.
-FIRST_PRIORITY, LAST_PRIORITY = 1000, 50000
+# Below 1000 is left for rules written by hand; 50000, the last a listener allows, is the API's
+# rule for every path (infra/environment/main.tf), so services sit before it.
+FIRST_PRIORITY, LAST_PRIORITY = 1000, 49999
 
 
 def env_files(repo_root: Path) -> list[Path]:

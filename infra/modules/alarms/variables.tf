@@ -4,9 +4,8 @@ variable "name" {
 }
 
 variable "alarm_topic_arn" {
-  description = "SNS topic notified when an alarm fires and when it clears; null creates the alarms without notifications."
+  description = "SNS topic notified when an alarm fires and when it clears (the environment's, modules/alerting)."
   type        = string
-  default     = null
 }
 
 variable "alb_arn_suffix" {
@@ -25,12 +24,12 @@ variable "cluster_name" {
 }
 
 variable "service_name" {
-  description = "ECS service whose CPU is watched."
+  description = "ECS service whose tasks and CPU are watched."
   type        = string
 }
 
 variable "db_instance_identifier" {
-  description = "RDS instance whose free storage is watched."
+  description = "RDS instance whose CPU, free storage and connections are watched."
   type        = string
 }
 
@@ -56,6 +55,24 @@ variable "db_free_storage_bytes" {
   description = "Free database storage in bytes below which the alarm fires."
   type        = number
   default     = 2147483648
+}
+
+variable "below_desired_minutes" {
+  description = "Minutes in a row with fewer healthy or running tasks than desired before the alarm fires (a deploy or a scale-out briefly has fewer)."
+  type        = number
+  default     = 5
+}
+
+variable "db_cpu_percent" {
+  description = "Average database CPU in percent that fires the alarm."
+  type        = number
+  default     = 80
+}
+
+variable "db_connections" {
+  description = "Database connections that fire the alarm; about 80% of the instance's max_connections (RDS sets it from memory: roughly 110 for db.t4g.micro, 225 small, 450 medium)."
+  type        = number
+  default     = 80
 }
 
 variable "tags" {

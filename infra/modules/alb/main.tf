@@ -38,36 +38,19 @@ resource "aws_lb" "this" {
   enable_deletion_protection = var.deletion_protection
 
   dynamic "access_logs" {
-    for_each = var.access_logs_bucket == null ? [] : [var.access_logs_bucket]
+    for_each = var.access_logs_retention_days > 0 ? [1] : []
 
     content {
-      bucket  = access_logs.value
+      bucket  = aws_s3_bucket.access_logs[0].id
       prefix  = var.name
       enabled = true
     }
   }
 
   tags = var.tags
-}
 
-resource "aws_lb_target_group" "this" {
-  name                 = var.name
-  port                 = var.target_port
-  protocol             = "HTTP"
-  target_type          = "ip"
-  vpc_id               = var.vpc_id
-  deregistration_delay = var.deregistration_delay
-
-  health_check {
-    path                = var.health_check_path
-    matcher             = "200"
-    interval            = 15
-    timeout             = 5
-    healthy_threshold   = 2
-    unhealthy_threshold = 3
-  }
-
-  tags = var.tags
+  # The load balancer checks on creation that it may write to the bucket.
+  depends_on = [aws_s3_bucket_policy.access_logs]
 }
 
 resource "aws_lb_listener" "https" {
@@ -79,23 +62,29 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = var.ssl_policy
   certificate_arn   = var.certificate_arn
 
+  # Services add their rules (the API's, last, matches every path), so this answers only
+  # while none is there yet.
   default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.this.arn
+    type = "fixed-response"
+
+    fixed_response {
+      content_type = "application/json"
+      message_body = jsonencode({ message = "No service serves this path." })
+      status_code  = "404"
+    }
   }
 
   tags = var.tags
 }
 
-# With a certificate, port 80 only redirects to HTTPS; without one it serves the app.
+# With a certificate, port 80 only redirects to HTTPS; without one it is the serving listener.
 resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.this.arn
   port              = 80
   protocol          = "HTTP"
 
   default_action {
-    type             = local.https ? "redirect" : "forward"
-    target_group_arn = local.https ? null : aws_lb_target_group.this.arn
+    type = local.https ? "redirect" : "fixed-response"
 
     dynamic "redirect" {
       for_each = local.https ? [1] : []
@@ -106,7 +95,22 @@ resource "aws_lb_listener" "http" {
         status_code = "HTTP_301"
       }
     }
+
+    dynamic "fixed_response" {
+      for_each = local.https ? [] : [1]
+
+      content {
+        content_type = "application/json"
+        message_body = jsonencode({ message = "No service serves this path." })
+        status_code  = "404"
+      }
+    }
   }
 
   tags = var.tags
+}
+
+resource "aws_wafv2_web_acl_association" "this" {
+  resource_arn = aws_lb.this.arn
+  web_acl_arn  = var.web_acl_arn
 }

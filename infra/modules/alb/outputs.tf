@@ -28,25 +28,12 @@ output "security_group_id" {
   value       = aws_security_group.this.id
 }
 
-output "target_group_arn" {
-  description = "Target group the service registers its tasks in."
-  value       = aws_lb_target_group.this.arn
-
-  # ECS refuses a target group that no listener attaches to a load balancer yet.
-  depends_on = [aws_lb_listener.http, aws_lb_listener.https]
-}
-
-output "target_group_arn_suffix" {
-  description = "ARN suffix of the target group, the TargetGroup dimension of its CloudWatch metrics."
-  value       = aws_lb_target_group.this.arn_suffix
-}
-
-output "listener_arns" {
-  description = "Listeners; the service depends on them so the target group is attached before tasks register."
-  value       = concat(aws_lb_listener.https[*].arn, [aws_lb_listener.http.arn])
-}
-
 output "listener_arn" {
   description = "The listener that serves requests (HTTPS with a certificate, else HTTP), where other services add their path rules."
   value       = local.https ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn
+}
+
+output "access_logs_bucket" {
+  description = "Bucket of the access logs (under <name>/AWSLogs/), or null when they are off."
+  value       = one(aws_s3_bucket.access_logs[*].id)
 }

@@ -31,34 +31,27 @@ variable "ingress_cidr_blocks" {
   default     = ["0.0.0.0/0"]
 }
 
-variable "target_port" {
-  description = "Port the containers listen on."
-  type        = number
-  default     = 8000
-}
-
-variable "health_check_path" {
-  description = "Path the target group polls; a 200 marks a task healthy."
-  type        = string
-  default     = "/health"
-}
-
-variable "deregistration_delay" {
-  description = "Seconds in-flight requests get to finish when a task leaves the target group."
-  type        = number
-  default     = 30
-}
-
 variable "deletion_protection" {
   description = "Refuse to delete the load balancer until this is turned off."
   type        = bool
   default     = true
 }
 
-variable "access_logs_bucket" {
-  description = "S3 bucket for access logs (its policy must let the regional ELB account write); null turns access logs off."
+variable "access_logs_retention_days" {
+  description = "Days the access logs are kept in the load balancer's own bucket (<name>-alb-logs-<account>); 0 turns access logs off and creates no bucket."
+  type        = number
+  default     = 90
+}
+
+variable "access_logs_force_destroy" {
+  description = "Let terraform destroy delete the access log bucket with the logs in it."
+  type        = bool
+  default     = false
+}
+
+variable "web_acl_arn" {
+  description = "WAF web ACL in front of the load balancer (modules/waf)."
   type        = string
-  default     = null
 }
 
 variable "tags" {

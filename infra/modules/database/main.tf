@@ -117,13 +117,14 @@ resource "aws_db_instance" "this" {
   publicly_accessible    = false
   multi_az               = var.multi_az
 
-  backup_retention_period   = var.backup_retention_days
-  backup_window             = "03:00-04:00"
-  maintenance_window        = "sun:04:30-sun:05:30"
-  copy_tags_to_snapshot     = true
-  deletion_protection       = var.deletion_protection
-  skip_final_snapshot       = !var.deletion_protection
-  final_snapshot_identifier = var.deletion_protection ? "${var.name}-final" : null
+  backup_retention_period = var.backup_retention_days
+  backup_window           = "03:00-04:00"
+  maintenance_window      = "sun:04:30-sun:05:30"
+  copy_tags_to_snapshot   = true
+  deletion_protection     = var.deletion_protection
+  # Independent of deletion protection: lifting it to delete must not lose the data.
+  skip_final_snapshot       = false
+  final_snapshot_identifier = "${var.name}-${var.final_snapshot_suffix}"
 
   auto_minor_version_upgrade          = true
   iam_database_authentication_enabled = true

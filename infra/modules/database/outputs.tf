@@ -52,3 +52,8 @@ output "storage_encrypted" {
   description = "Whether storage is encrypted (always true)."
   value       = aws_db_instance.this.storage_encrypted
 }
+
+output "final_snapshot_identifier" {
+  description = "Name of the snapshot RDS takes when the instance is deleted."
+  value       = aws_db_instance.this.final_snapshot_identifier
+}

@@ -78,9 +78,20 @@ variable "multi_az" {
 }
 
 variable "deletion_protection" {
-  description = "Refuse to delete the instance; also takes a final snapshot when it is deleted."
+  description = "Refuse to delete the instance (the final snapshot is taken either way)."
   type        = bool
   default     = true
+}
+
+variable "final_snapshot_suffix" {
+  description = "The final snapshot, taken whenever the instance is deleted, is <name>-<suffix>; give a timestamped suffix before a teardown so the name is unique and says when."
+  type        = string
+  default     = "final"
+
+  validation {
+    condition     = can(regex("^[a-z0-9]+(-[a-z0-9]+)*$", var.final_snapshot_suffix))
+    error_message = "Use lower-case letters, digits and single dashes."
+  }
 }
 
 variable "backup_retention_days" {

@@ -9,14 +9,9 @@ locals {
   cluster_name = element(split("/", var.cluster_arn), 1)
 }
 
-# What scripts/deploy.sh does to one service, and nothing more.
+# What scripts/deploy.sh does to one service, and nothing more (logging in to ECR is the deploy
+# role's own, modules/github-oidc).
 data "aws_iam_policy_document" "this" {
-  statement {
-    sid       = "EcrLogin"
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"]
-  }
-
   statement {
     sid = "PushImage"
     actions = [
@@ -92,8 +87,8 @@ data "aws_iam_policy_document" "this" {
   }
 
   statement {
-    sid       = "CheckSigningKeyIsSet"
+    sid       = "CheckSecretsAreSet"
     actions   = ["secretsmanager:DescribeSecret"]
-    resources = [var.signing_key_secret_arn]
+    resources = var.secret_arns
   }
 }

@@ -33,7 +33,7 @@ variable "log_group_arn" {
   type        = string
 }
 
-variable "signing_key_secret_arn" {
-  description = "Secret whose metadata the deploy checks (never its value) before rolling out."
-  type        = string
+variable "secret_arns" {
+  description = "Secrets whose metadata the deploy checks (never their values) before rolling out: those the service's tasks need."
+  type        = list(string)
 }

@@ -54,23 +54,14 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
-# The first service's deploy permissions; services scaffolded beside it attach their own
-# (modules/routed-service) to this role.
-module "service_policy" {
-  source = "../deploy-policy"
-
-  ecr_repository_arn     = var.ecr_repository_arn
-  cluster_arn            = var.cluster_arn
-  service_arn            = var.service_arn
-  app_task_family        = var.app_task_family
-  migration_task_family  = var.migration_task_family
-  pass_role_arns         = var.pass_role_arns
-  log_group_arn          = var.log_group_arn
-  signing_key_secret_arn = var.signing_key_secret_arn
-}
-
+# What every deploy needs whatever it deploys; each service attaches its own rights to this
+# role (modules/routed-service).
 data "aws_iam_policy_document" "deploy" {
-  source_policy_documents = [module.service_policy.json]
+  statement {
+    sid       = "EcrLogin"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
 
   dynamic "statement" {
     for_each = var.state_bucket == null ? [] : [1]

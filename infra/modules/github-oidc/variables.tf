@@ -19,46 +19,6 @@ variable "create_oidc_provider" {
   default     = true
 }
 
-variable "ecr_repository_arn" {
-  description = "Repository the deploy pushes images to."
-  type        = string
-}
-
-variable "cluster_arn" {
-  description = "Cluster the migration task runs in."
-  type        = string
-}
-
-variable "service_arn" {
-  description = "Service the deploy updates."
-  type        = string
-}
-
-variable "app_task_family" {
-  description = "Task definition family of the app, which the deploy registers revisions in."
-  type        = string
-}
-
-variable "migration_task_family" {
-  description = "Task definition family of the migration task, the only one the deploy may run."
-  type        = string
-}
-
-variable "pass_role_arns" {
-  description = "Execution and task roles the deploy hands to ECS in new task definition revisions."
-  type        = list(string)
-}
-
-variable "log_group_arn" {
-  description = "Log group the deploy reads the migration output from."
-  type        = string
-}
-
-variable "signing_key_secret_arn" {
-  description = "Secret whose metadata the deploy checks (never its value) before rolling out."
-  type        = string
-}
-
 variable "state_bucket" {
   description = "S3 bucket of the Terraform state the deploy reads outputs from; null grants no state access."
   type        = string

@@ -12,7 +12,7 @@ locals {
 # In a key policy "*" as the resource means this key; IAM policies in the account then
 # decide which principal may use it, except CloudWatch Logs, which is a service principal.
 resource "aws_kms_key" "this" {
-  description             = "Encrypts the data of ${var.name}: logs, secrets, database, images."
+  description             = "Encrypts the data of ${var.name}: logs, secrets, database, images, alarm notifications."
   enable_key_rotation     = true
   deletion_window_in_days = var.deletion_window_in_days
 
@@ -36,6 +36,17 @@ resource "aws_kms_key" "this" {
           ArnLike = {
             "kms:EncryptionContext:aws:logs:arn" = "arn:${data.aws_partition.current.partition}:logs:${local.region}:${local.account_id}:log-group:*"
           }
+        }
+      },
+      {
+        # Alarms publish to the environment's encrypted SNS topic.
+        Sid       = "CloudWatchAlarmsPublish"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
         }
       },
     ]

@@ -1,6 +1,8 @@
+data "aws_region" "current" {}
+
 locals {
   az_count     = length(var.availability_zones)
-  nat_count    = var.single_nat_gateway ? 1 : local.az_count
+  nat_count    = { none = 0, single = 1, per_az = local.az_count }[var.nat_gateways]
   public_cidrs = [for index in range(local.az_count) : cidrsubnet(var.cidr_block, 4, index)]
   private_cidrs = [
     for index in range(local.az_count) : cidrsubnet(var.cidr_block, 4, index + 8)
@@ -100,11 +102,11 @@ resource "aws_route_table" "private" {
 }
 
 resource "aws_route" "private_nat" {
-  count = local.az_count
+  count = local.nat_count > 0 ? local.az_count : 0
 
   route_table_id         = aws_route_table.private[count.index].id
   destination_cidr_block = "0.0.0.0/0"
-  nat_gateway_id         = aws_nat_gateway.this[var.single_nat_gateway ? 0 : count.index].id
+  nat_gateway_id         = aws_nat_gateway.this[count.index % local.nat_count].id
 }
 
 resource "aws_route_table_association" "private" {
@@ -161,4 +163,47 @@ resource "aws_flow_log" "this" {
   iam_role_arn         = aws_iam_role.flow_logs.arn
 
   tags = var.tags
+}
+
+# What Fargate tasks reach to start and run (image, layers, logs, secrets) stays inside the VPC,
+# so tasks need no NAT and their security groups no route to the internet.
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = aws_route_table.private[*].id
+
+  tags = merge(var.tags, { Name = "${var.name}-s3" })
+}
+
+resource "aws_security_group" "endpoints" {
+  name        = "${var.name}-endpoints"
+  description = "Interface endpoints of ${var.name}: HTTPS from inside the VPC"
+  vpc_id      = aws_vpc.this.id
+
+  tags = merge(var.tags, { Name = "${var.name}-endpoints" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints" {
+  security_group_id = aws_security_group.endpoints.id
+  description       = "HTTPS from the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = aws_vpc.this.cidr_block
+
+  tags = var.tags
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each = toset(var.interface_endpoints)
+
+  vpc_id              = aws_vpc.this.id
+  service_name        = "com.amazonaws.${data.aws_region.current.name}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = aws_subnet.private[*].id
+  security_group_ids  = [aws_security_group.endpoints.id]
+  private_dns_enabled = true
+
+  tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
 }

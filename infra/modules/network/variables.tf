@@ -19,10 +19,21 @@ variable "availability_zones" {
   }
 }
 
-variable "single_nat_gateway" {
-  description = "One NAT gateway shared by all private subnets (cheaper, one AZ is a single point of failure) instead of one per AZ."
-  type        = bool
-  default     = false
+variable "nat_gateways" {
+  description = "NAT gateways for the private subnets: none (tasks reach AWS through the VPC endpoints and nothing else), single (one shared, in the first AZ) or per_az."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "single", "per_az"], var.nat_gateways)
+    error_message = "Use none, single or per_az."
+  }
+}
+
+variable "interface_endpoints" {
+  description = "AWS services reached through interface endpoints in the private subnets (S3 always has a gateway endpoint); the default is what a Fargate task needs to start: its image, logs and secrets."
+  type        = list(string)
+  default     = ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]
 }
 
 variable "flow_log_retention_days" {

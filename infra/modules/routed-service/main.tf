@@ -1,5 +1,6 @@
-# A service beside the environment's first one: on its cluster, behind its load balancer for
-# some paths, with its own image repository, database, tasks, secrets, alarms and deploy rights.
+# One service of the environment, the API or one scaffolded beside it: on the shared cluster,
+# behind the shared load balancer for its paths, with its own image repository, database,
+# tasks, alarms and deploy rights; it verifies tokens with the environment's public keys.
 # Two inputs rather than one: the database and the tasks' security group need only the
 # foundation, so they start while the load balancer (the platform) is still being created.
 module "ecr" {
@@ -39,6 +40,7 @@ module "database" {
   max_allocated_storage    = var.db_max_allocated_storage
   multi_az                 = var.foundation.db_multi_az
   deletion_protection      = var.foundation.db_deletion_protection
+  final_snapshot_suffix    = var.foundation.db_final_snapshot_suffix
   backup_retention_days    = var.foundation.db_backup_retention_days
   log_retention_days       = var.foundation.log_retention_days
   tags                     = var.tags
@@ -47,28 +49,37 @@ module "database" {
 module "service" {
   source = "../service"
 
-  name                        = var.name
-  cluster                     = var.platform.cluster
-  vpc_id                      = var.foundation.vpc_id
-  subnet_ids                  = var.foundation.private_subnet_ids
-  image                       = "${module.ecr.repository_url}:${var.image_tag}"
-  app_command                 = var.app_command
-  migration_command           = var.migration_command
-  cpu                         = var.task_cpu
-  memory                      = var.task_memory
-  cpu_architecture            = var.cpu_architecture
-  environment                 = var.app_environment
-  alb_security_group_id       = var.platform.alb_security_group_id
-  target_group_arn            = module.route.target_group_arn
-  alb_arn_suffix              = var.platform.alb_arn_suffix
-  target_group_arn_suffix     = module.route.target_group_arn_suffix
-  ecr_repository_arn          = module.ecr.repository_arn
-  kms_key_arn                 = var.foundation.kms_key_arn
-  log_retention_days          = var.foundation.log_retention_days
-  secret_recovery_window_days = var.foundation.secret_recovery_window_days
-  min_capacity                = var.min_capacity
-  max_capacity                = var.max_capacity
-  tags                        = var.tags
+  name                    = var.name
+  cluster                 = var.platform.cluster
+  vpc_id                  = var.foundation.vpc_id
+  subnet_ids              = var.foundation.private_subnet_ids
+  aws_endpoints           = var.foundation.aws_endpoints
+  rate_limit_store        = var.foundation.rate_limit_store
+  image                   = "${module.ecr.repository_url}:${var.image_tag}"
+  app_command             = var.app_command
+  migration_command       = var.migration_command
+  cpu                     = var.task_cpu
+  memory                  = var.task_memory
+  cpu_architecture        = var.cpu_architecture
+  environment             = var.app_environment
+  alb_security_group_id   = var.platform.alb_security_group_id
+  target_group_arn        = module.route.target_group_arn
+  alb_arn_suffix          = var.platform.alb_arn_suffix
+  target_group_arn_suffix = module.route.target_group_arn_suffix
+  ecr_repository_arn      = module.ecr.repository_arn
+  kms_key_arn             = var.foundation.kms_key_arn
+  log_retention_days      = var.foundation.log_retention_days
+  min_capacity            = var.min_capacity
+  max_capacity            = var.max_capacity
+  cpu_target_percent      = var.cpu_target_percent
+  requests_per_target     = var.requests_per_target
+  tags                    = var.tags
+
+  # Every service verifies the API's tokens; only the API, given the key, signs them.
+  secrets = merge(
+    { AUTH_PUBLIC_KEYS = var.foundation.public_keys_secret_arn },
+    var.signing_key_secret_arn == null ? {} : { AUTH_SIGNING_KEY = var.signing_key_secret_arn },
+  )
 
   database = {
     host                = module.database.address
@@ -96,14 +107,14 @@ module "alarms" {
 module "deploy_policy" {
   source = "../deploy-policy"
 
-  ecr_repository_arn     = module.ecr.repository_arn
-  cluster_arn            = var.platform.cluster.arn
-  service_arn            = module.service.service_arn
-  app_task_family        = module.service.app_task_family
-  migration_task_family  = module.service.migration_task_family
-  pass_role_arns         = [module.service.execution_role_arn, module.service.task_role_arn]
-  log_group_arn          = module.service.log_group_arn
-  signing_key_secret_arn = module.service.signing_key_secret_arn
+  ecr_repository_arn    = module.ecr.repository_arn
+  cluster_arn           = var.platform.cluster.arn
+  service_arn           = module.service.service_arn
+  app_task_family       = module.service.app_task_family
+  migration_task_family = module.service.migration_task_family
+  pass_role_arns        = [module.service.execution_role_arn, module.service.task_role_arn]
+  log_group_arn         = module.service.log_group_arn
+  secret_arns           = compact([var.foundation.public_keys_secret_arn, var.foundation.rate_limit_store.uri_secret_arn, var.signing_key_secret_arn])
 }
 
 # A managed policy per service: inline policies of one role share a 10 KB limit.

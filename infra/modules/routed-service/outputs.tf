@@ -1,7 +1,7 @@
 output "summary" {
   description = "What infra/scripts read to deploy, roll back and set the secret of the service (the environment's service_<name> output), and where it runs; no credentials."
   value = {
-    url                           = "${var.platform.url}${var.path_patterns[0]}"
+    url                           = "${var.platform.url}${trimsuffix(var.path_patterns[0], "/*")}"
     cluster_arn                   = module.service.cluster_arn
     service_name                  = module.service.service_name
     app_task_family               = module.service.app_task_family
@@ -10,10 +10,14 @@ output "summary" {
     ecr_repository_url            = module.ecr.repository_url
     network_configuration         = module.service.network_configuration
     log_group_name                = module.service.log_group_name
-    signing_key_secret_arn        = module.service.signing_key_secret_arn
-    deploy_policy_attached        = length(aws_iam_role_policy_attachment.deploy) > 0
-    route                         = module.route.rule
-    alarm_names                   = module.alarms.alarm_names
+    public_keys_secret_arn        = var.foundation.public_keys_secret_arn
+    # The secret scripts/deploy.sh checks is set before it deploys: the API's signing key, or
+    # for a service beside it the public keys it cannot start without.
+    signing_key_secret_arn = coalesce(var.signing_key_secret_arn, var.foundation.public_keys_secret_arn)
+    secrets                = module.service.secrets
+    deploy_policy_attached = length(aws_iam_role_policy_attachment.deploy) > 0
+    route                  = module.route.rule
+    alarm_names            = module.alarms.alarm_names
     database = {
       address             = module.database.address
       port                = module.database.port
@@ -21,6 +25,7 @@ output "summary" {
       identifier          = module.database.identifier
       multi_az            = module.database.multi_az
       deletion_protection = module.database.deletion_protection
+      final_snapshot      = module.database.final_snapshot_identifier
       publicly_accessible = module.database.publicly_accessible
       storage_encrypted   = module.database.storage_encrypted
     }

@@ -9,22 +9,25 @@ variable "name" {
 }
 
 variable "foundation" {
-  description = "The environment's network, key and policy: the foundation output of modules/stack."
+  description = "The environment's network, shared stores, KMS key, token public keys and policy (local.foundation of infra/environment)."
   type = object({
-    vpc_id                      = string
-    private_subnet_ids          = list(string)
-    kms_key_arn                 = string
-    log_retention_days          = number
-    db_multi_az                 = bool
-    db_deletion_protection      = bool
-    db_backup_retention_days    = number
-    ecr_force_delete            = bool
-    secret_recovery_window_days = number
+    vpc_id                   = string
+    private_subnet_ids       = list(string)
+    aws_endpoints            = object({ security_group_id = string, s3_prefix_list_id = string })
+    rate_limit_store         = object({ security_group_id = string, port = number, uri_secret_arn = string })
+    kms_key_arn              = string
+    log_retention_days       = number
+    db_multi_az              = bool
+    db_deletion_protection   = bool
+    db_final_snapshot_suffix = string
+    db_backup_retention_days = number
+    ecr_force_delete         = bool
+    public_keys_secret_arn   = string
   })
 }
 
 variable "platform" {
-  description = "The environment's shared cluster, load balancer, alarm topic and deploy role: the platform output of modules/stack."
+  description = "The environment's shared cluster, load balancer, alarm topic and deploy role (local.platform of infra/environment)."
   type = object({
     cluster               = object({ name = string, arn = string })
     listener_arn          = string
@@ -34,6 +37,12 @@ variable "platform" {
     alarm_topic_arn       = string
     deploy_role_name      = string
   })
+}
+
+variable "signing_key_secret_arn" {
+  description = "The AUTH_SIGNING_KEY secret, for the one service that issues tokens (the API); null for every other service."
+  type        = string
+  default     = null
 }
 
 variable "path_patterns" {
@@ -90,6 +99,18 @@ variable "max_capacity" {
   description = "Most running tasks autoscaling may start."
   type        = number
   default     = 2
+}
+
+variable "cpu_target_percent" {
+  description = "Average CPU autoscaling holds the service at."
+  type        = number
+  default     = 60
+}
+
+variable "requests_per_target" {
+  description = "ALB requests per task per minute autoscaling holds the service at."
+  type        = number
+  default     = 1000
 }
 
 variable "app_environment" {

@@ -19,10 +19,12 @@ locals {
   ]
 
   # Values are resolved by the ECS agent at task start; they never appear in the task definition.
-  secrets = [
-    { name = "DB_PASSWORD", valueFrom = "${var.database.password_secret_arn}:password::" },
-    { name = "SECRET_KEY", valueFrom = aws_secretsmanager_secret.signing_key.arn },
-  ]
+  # The rate-limit store's URI holds its token, so it is a secret as a whole.
+  secret_arns = merge(var.secrets, { RATE_LIMIT_STORAGE_URI = var.rate_limit_store.uri_secret_arn })
+  secrets = concat(
+    [{ name = "DB_PASSWORD", valueFrom = "${var.database.password_secret_arn}:password::" }],
+    [for name, arn in local.secret_arns : { name = name, valueFrom = arn }],
+  )
 
   # The one container may use the whole task; explicit so every ECS implementation agrees.
   container_base = {
@@ -46,19 +48,9 @@ resource "aws_cloudwatch_log_group" "this" {
   tags = var.tags
 }
 
-# The value is never in Terraform state: scripts/init-secrets.sh writes it once.
-resource "aws_secretsmanager_secret" "signing_key" {
-  name                    = "${var.name}/secret-key"
-  description             = "SECRET_KEY of ${var.name}: the app's signing key"
-  kms_key_id              = var.kms_key_arn
-  recovery_window_in_days = var.secret_recovery_window_days
-
-  tags = var.tags
-}
-
 resource "aws_security_group" "this" {
   name        = "${var.name}-service"
-  description = "Tasks of ${var.name}: from the load balancer only; out to PostgreSQL and HTTPS"
+  description = "Tasks of ${var.name}: from the load balancer only; out to PostgreSQL, the rate-limit store and the AWS endpoints"
   vpc_id      = var.vpc_id
 
   tags = merge(var.tags, { Name = "${var.name}-service" })
@@ -97,14 +89,48 @@ resource "aws_vpc_security_group_egress_rule" "to_database" {
   tags = var.tags
 }
 
-# ECR, Secrets Manager and CloudWatch Logs are public HTTPS endpoints reached through NAT.
-resource "aws_vpc_security_group_egress_rule" "to_https" {
+resource "aws_vpc_security_group_egress_rule" "to_rate_limit_store" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "Tasks to the rate-limit store (TLS)"
+  ip_protocol                  = "tcp"
+  from_port                    = var.rate_limit_store.port
+  to_port                      = var.rate_limit_store.port
+  referenced_security_group_id = var.rate_limit_store.security_group_id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "rate_limit_store_from_service" {
+  security_group_id            = var.rate_limit_store.security_group_id
+  description                  = "Tasks of ${var.name} to the rate-limit store"
+  ip_protocol                  = "tcp"
+  from_port                    = var.rate_limit_store.port
+  to_port                      = var.rate_limit_store.port
+  referenced_security_group_id = aws_security_group.this.id
+
+  tags = var.tags
+}
+
+# ECR, Secrets Manager and CloudWatch Logs through the VPC's interface endpoints, image layers
+# from S3 through its gateway endpoint: nothing else, and nothing on the internet.
+resource "aws_vpc_security_group_egress_rule" "to_endpoints" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "Tasks to the AWS interface endpoints over HTTPS"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = var.aws_endpoints.security_group_id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_s3" {
   security_group_id = aws_security_group.this.id
-  description       = "Tasks to AWS APIs over HTTPS"
+  description       = "Tasks to S3 (image layers) through the gateway endpoint"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
+  prefix_list_id    = var.aws_endpoints.s3_prefix_list_id
 
   tags = var.tags
 }
@@ -128,7 +154,7 @@ data "aws_iam_policy_document" "tasks_assume" {
 
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-execution"
-  description        = "ECS agent of ${var.name}: pulls the image, writes logs, reads the two secrets"
+  description        = "ECS agent of ${var.name}: pulls the image, writes logs, reads its secrets"
   assume_role_policy = data.aws_iam_policy_document.tasks_assume.json
 
   tags = var.tags
@@ -156,7 +182,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "ReadSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.database.password_secret_arn, aws_secretsmanager_secret.signing_key.arn]
+    resources = concat([var.database.password_secret_arn], values(local.secret_arns))
   }
 
   statement {

@@ -59,11 +59,6 @@ output "log_group_arn" {
   value       = aws_cloudwatch_log_group.this.arn
 }
 
-output "signing_key_secret_arn" {
-  description = "ARN (not the value) of the secret holding SECRET_KEY."
-  value       = aws_secretsmanager_secret.signing_key.arn
-}
-
 output "execution_role_arn" {
   description = "Role the ECS agent uses to start tasks."
   value       = aws_iam_role.execution.arn
@@ -72,4 +67,9 @@ output "execution_role_arn" {
 output "task_role_arn" {
   description = "Role the app runs as."
   value       = aws_iam_role.task.arn
+}
+
+output "secrets" {
+  description = "What ECS injects into the app container at task start: variable name => secret ARN (never a value)."
+  value       = { for secret in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets : secret.name => secret.valueFrom }
 }

@@ -17,8 +17,16 @@ variable "vpc_id" {
 }
 
 variable "subnet_ids" {
-  description = "Private subnets the tasks run in; they get no public IP and reach AWS APIs through NAT."
+  description = "Private subnets the tasks run in; they get no public IP and reach AWS APIs through the VPC endpoints."
   type        = list(string)
+}
+
+variable "aws_endpoints" {
+  description = "The VPC endpoints the tasks may reach over HTTPS (modules/network): the interface endpoints' security group and S3's gateway prefix list."
+  type = object({
+    security_group_id = string
+    s3_prefix_list_id = string
+  })
 }
 
 variable "image" {
@@ -118,7 +126,7 @@ variable "ecr_repository_arn" {
 }
 
 variable "kms_key_arn" {
-  description = "KMS key of the log group and the signing key secret."
+  description = "KMS key of the log group and of the secrets the tasks read."
   type        = string
 }
 
@@ -128,10 +136,24 @@ variable "log_retention_days" {
   default     = 90
 }
 
-variable "secret_recovery_window_days" {
-  description = "Days a deleted signing key secret can be restored (0 deletes at once)."
-  type        = number
-  default     = 30
+variable "rate_limit_store" {
+  description = "The environment's rate-limit store (modules/rate-limit-store): its security group and port, which the tasks may reach, and the secret holding RATE_LIMIT_STORAGE_URI."
+  type = object({
+    security_group_id = string
+    port              = number
+    uri_secret_arn    = string
+  })
+}
+
+variable "secrets" {
+  description = "Environment variable name => ARN of a Secrets Manager secret whose whole value ECS injects into both containers at task start (AUTH_PUBLIC_KEYS for every service, AUTH_SIGNING_KEY for the API alone)."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = length(setintersection(keys(var.secrets), ["DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"])) == 0 && alltrue([for arn in values(var.secrets) : startswith(arn, "arn:")])
+    error_message = "Give secret ARNs (arn:...); DB_PASSWORD and RATE_LIMIT_STORAGE_URI come from the database and rate_limit_store inputs."
+  }
 }
 
 variable "min_capacity" {

@@ -63,7 +63,7 @@ mock_resource "aws_cloudwatch_log_group" {
 
 mock_resource "aws_secretsmanager_secret" {
   defaults = {
-    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/secret-key-AbCdEf"
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/mock-AbCdEf"
   }
 }
 
@@ -127,5 +127,29 @@ mock_resource "aws_db_instance" {
       kms_key_id    = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
       secret_status = "active"
     }]
+  }
+}
+
+mock_resource "aws_sns_topic" {
+  defaults = {
+    arn = "arn:aws:sns:eu-west-1:123456789012:mock-alarms"
+  }
+}
+
+mock_data "aws_elb_service_account" {
+  defaults = {
+    arn = "arn:aws:iam::156460612806:root"
+  }
+}
+
+mock_resource "aws_wafv2_web_acl" {
+  defaults = {
+    arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
+  }
+}
+
+mock_resource "aws_elasticache_replication_group" {
+  defaults = {
+    primary_endpoint_address = "master.api.abc123.euw1.cache.amazonaws.com"
   }
 }

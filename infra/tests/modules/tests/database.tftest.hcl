@@ -35,7 +35,7 @@ run "defaults_are_production_grade" {
   }
 
   assert {
-    condition     = aws_db_instance.this.skip_final_snapshot == false
+    condition     = aws_db_instance.this.skip_final_snapshot == false && aws_db_instance.this.final_snapshot_identifier == "${var.name}-final"
     error_message = "A protected database takes a final snapshot when deleted."
   }
 
@@ -96,7 +96,7 @@ run "defaults_are_production_grade" {
   }
 }
 
-run "staging_can_trade_availability_for_cost" {
+run "lifting_protection_keeps_the_final_snapshot" {
   command = plan
 
   module {
@@ -104,13 +104,26 @@ run "staging_can_trade_availability_for_cost" {
   }
 
   variables {
-    multi_az            = false
-    deletion_protection = false
+    multi_az              = false
+    deletion_protection   = false
+    final_snapshot_suffix = "final-20261202-004500"
+  }
+
+  # The defect this guards against: lifting deletion protection to destroy also skipped the
+  # final snapshot, so the teardown lost the data.
+  assert {
+    condition     = aws_db_instance.this.deletion_protection == false && aws_db_instance.this.skip_final_snapshot == false
+    error_message = "An unprotected instance still takes a final snapshot when deleted."
   }
 
   assert {
-    condition     = aws_db_instance.this.multi_az == false && aws_db_instance.this.skip_final_snapshot == true
-    error_message = "Without protection the instance is single-AZ and is deleted without a final snapshot."
+    condition     = aws_db_instance.this.final_snapshot_identifier == "${var.name}-final-20261202-004500" && output.final_snapshot_identifier == aws_db_instance.this.final_snapshot_identifier
+    error_message = "The final snapshot is named with the suffix given."
+  }
+
+  assert {
+    condition     = aws_db_instance.this.multi_az == false
+    error_message = "Single-AZ is a setting."
   }
 
   assert {
@@ -131,4 +144,18 @@ run "backup_retention_is_bounded" {
   }
 
   expect_failures = [var.backup_retention_days]
+}
+
+run "snapshot_suffix_is_an_identifier" {
+  command = plan
+
+  module {
+    source = "../../modules/database"
+  }
+
+  variables {
+    final_snapshot_suffix = "Final 2026"
+  }
+
+  expect_failures = [var.final_snapshot_suffix]
 }

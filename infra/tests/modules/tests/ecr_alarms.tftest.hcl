@@ -53,26 +53,149 @@ run "alarms_notify_the_topic" {
     condition = alltrue([
       for alarm in [
         aws_cloudwatch_metric_alarm.error_rate,
+        aws_cloudwatch_metric_alarm.healthy_hosts,
+        aws_cloudwatch_metric_alarm.running_tasks,
         aws_cloudwatch_metric_alarm.p99_latency,
         aws_cloudwatch_metric_alarm.cpu,
+        aws_cloudwatch_metric_alarm.db_cpu,
         aws_cloudwatch_metric_alarm.db_free_storage,
-      ] : alarm.alarm_actions == toset([var.alarm_topic_arn])
+        aws_cloudwatch_metric_alarm.db_connections,
+      ] : alarm.alarm_actions == toset([var.alarm_topic_arn]) && alarm.ok_actions == toset([var.alarm_topic_arn])
     ])
-    error_message = "Every alarm must notify the SNS topic."
+    error_message = "Every alarm must notify the SNS topic when it fires and when it clears."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.p99_latency.extended_statistic == "p99" && aws_cloudwatch_metric_alarm.p99_latency.metric_name == "TargetResponseTime"
-    error_message = "Latency is alarmed on p99 target response time."
+    condition = (
+      length([for q in aws_cloudwatch_metric_alarm.error_rate.metric_query : q if try(q.metric[0].metric_name == "HTTPCode_Target_5XX_Count" && q.metric[0].dimensions.TargetGroup == var.target_group_arn_suffix, false)]) == 1
+      && aws_cloudwatch_metric_alarm.error_rate.threshold == 5
+      && aws_cloudwatch_metric_alarm.error_rate.treat_missing_data == "notBreaching"
+    )
+    error_message = "The target 5xx alarm fires above 5% of the service's requests; no requests is no errors."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.db_free_storage.metric_name == "FreeStorageSpace" && aws_cloudwatch_metric_alarm.db_free_storage.comparison_operator == "LessThanThreshold"
-    error_message = "The database alarm fires when free storage runs low."
+    condition = (
+      toset([for q in aws_cloudwatch_metric_alarm.healthy_hosts.metric_query : try(q.metric[0].metric_name, q.expression)]) == toset(["DesiredTaskCount", "HealthyHostCount", "desired - FILL(healthy, 0)"])
+      && aws_cloudwatch_metric_alarm.healthy_hosts.comparison_operator == "GreaterThanThreshold"
+      && aws_cloudwatch_metric_alarm.healthy_hosts.threshold == 0
+      && aws_cloudwatch_metric_alarm.healthy_hosts.treat_missing_data == "breaching"
+    )
+    error_message = "The healthy-host alarm fires when fewer targets are healthy than tasks are desired, and when the metrics go silent."
   }
 
   assert {
-    condition     = length([for q in aws_cloudwatch_metric_alarm.error_rate.metric_query : q if try(q.metric[0].metric_name, "") == "HTTPCode_Target_5XX_Count"]) == 1
-    error_message = "The error-rate alarm is computed from target 5xx responses."
+    condition = (
+      toset([for q in aws_cloudwatch_metric_alarm.running_tasks.metric_query : try(q.metric[0].metric_name, q.expression)]) == toset(["DesiredTaskCount", "RunningTaskCount", "desired - FILL(running, 0)"])
+      && alltrue([for q in aws_cloudwatch_metric_alarm.running_tasks.metric_query : q.metric[0].dimensions == tomap({ ClusterName = "api-test", ServiceName = "api-test" }) if length(q.metric) > 0])
+      && aws_cloudwatch_metric_alarm.running_tasks.threshold == 0
+      && aws_cloudwatch_metric_alarm.running_tasks.treat_missing_data == "breaching"
+    )
+    error_message = "The running-task alarm fires when the service runs fewer tasks than desired, and when Container Insights goes silent."
   }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.p99_latency.extended_statistic == "p99" && aws_cloudwatch_metric_alarm.p99_latency.metric_name == "TargetResponseTime" && aws_cloudwatch_metric_alarm.p99_latency.threshold == 1
+    error_message = "Latency is alarmed on p99 target response time above 1 s."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.cpu.namespace == "AWS/ECS" && aws_cloudwatch_metric_alarm.cpu.metric_name == "CPUUtilization" && aws_cloudwatch_metric_alarm.cpu.threshold == 85
+    error_message = "Service CPU is alarmed above 85%."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.db_cpu.namespace == "AWS/RDS" && aws_cloudwatch_metric_alarm.db_cpu.metric_name == "CPUUtilization"
+      && aws_cloudwatch_metric_alarm.db_cpu.dimensions == tomap({ DBInstanceIdentifier = "api-test" })
+      && aws_cloudwatch_metric_alarm.db_cpu.threshold == 80
+      && aws_cloudwatch_metric_alarm.db_cpu.treat_missing_data == "breaching"
+    )
+    error_message = "Database CPU is alarmed above 80%, and a silent database is breaching."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.db_free_storage.metric_name == "FreeStorageSpace" && aws_cloudwatch_metric_alarm.db_free_storage.comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.db_free_storage.treat_missing_data == "breaching"
+    error_message = "The database alarm fires when free storage runs low, or when the database is silent."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.db_connections.metric_name == "DatabaseConnections" && aws_cloudwatch_metric_alarm.db_connections.comparison_operator == "GreaterThanThreshold" && aws_cloudwatch_metric_alarm.db_connections.threshold == 80 && aws_cloudwatch_metric_alarm.db_connections.treat_missing_data == "breaching"
+    error_message = "The connection alarm fires above 80 connections, or when the database is silent."
+  }
+}
+
+run "alerting_has_a_topic_and_watches_the_load_balancer" {
+  command = apply
+
+  module {
+    source = "../../modules/alerting"
+  }
+
+  variables {
+    name           = "api-test"
+    kms_key_arn    = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
+    alb_arn_suffix = "app/api/0123456789abcdef"
+    emails         = ["oncall@example.com"]
+  }
+
+  assert {
+    condition     = aws_sns_topic.this.name == "api-test-alarms" && aws_sns_topic.this.kms_master_key_id == var.kms_key_arn
+    error_message = "The environment's topic is encrypted with its key."
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.email["oncall@example.com"].protocol == "email" && aws_sns_topic_subscription.email["oncall@example.com"].topic_arn == aws_sns_topic.this.arn
+    error_message = "The e-mail address is subscribed to the topic."
+  }
+
+  assert {
+    condition = (
+      length([for q in aws_cloudwatch_metric_alarm.load_balancer_5xx_rate.metric_query : q if try(q.metric[0].metric_name == "HTTPCode_ELB_5XX_Count" && q.metric[0].dimensions == tomap({ LoadBalancer = var.alb_arn_suffix }), false)]) == 1
+      && aws_cloudwatch_metric_alarm.load_balancer_5xx_rate.alarm_actions == toset([aws_sns_topic.this.arn])
+      && aws_cloudwatch_metric_alarm.load_balancer_5xx_rate.threshold == 5
+    )
+    error_message = "The load balancer's own 5xx (no healthy target) above 5% of requests notify the topic."
+  }
+
+  assert {
+    condition     = output.topic_arn == aws_sns_topic.this.arn
+    error_message = "The topic is what the services' alarms notify."
+  }
+}
+
+run "alerting_without_emails_subscribes_nobody" {
+  command = plan
+
+  module {
+    source = "../../modules/alerting"
+  }
+
+  variables {
+    name           = "api-test"
+    kms_key_arn    = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
+    alb_arn_suffix = "app/api/0123456789abcdef"
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.email) == 0
+    error_message = "Without an address nobody is subscribed."
+  }
+}
+
+run "alerting_refuses_a_malformed_address" {
+  command = plan
+
+  module {
+    source = "../../modules/alerting"
+  }
+
+  variables {
+    name           = "api-test"
+    kms_key_arn    = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
+    alb_arn_suffix = "app/api/0123456789abcdef"
+    emails         = ["oncall"]
+  }
+
+  expect_failures = [var.emails]
 }

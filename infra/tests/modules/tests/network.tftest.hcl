@@ -1,4 +1,5 @@
-# The network module: public and private subnets over the given AZs, NAT shared or per AZ.
+# The network module: public and private subnets over the given AZs, VPC endpoints for what
+# tasks reach, and NAT only when asked for.
 
 mock_provider "aws" {
   source = "../mocks"
@@ -10,16 +11,36 @@ variables {
   kms_key_arn        = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
 }
 
-run "nat_per_availability_zone" {
-  command = plan
+run "endpoints_instead_of_nat" {
+  command = apply
 
   module {
     source = "../../modules/network"
   }
 
   assert {
-    condition     = length(aws_subnet.public) == 3 && length(aws_subnet.private) == 3 && length(aws_nat_gateway.this) == 3
-    error_message = "Each AZ gets a public subnet, a private subnet and its own NAT gateway."
+    condition     = length(aws_subnet.public) == 3 && length(aws_subnet.private) == 3 && length(aws_nat_gateway.this) == 0 && length(aws_route.private_nat) == 0
+    error_message = "Each AZ gets a public and a private subnet; by default no NAT gateway and no route out of the private subnets."
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.s3.vpc_endpoint_type == "Gateway" && aws_vpc_endpoint.s3.service_name == "com.amazonaws.eu-west-1.s3" && toset(aws_vpc_endpoint.s3.route_table_ids) == toset(aws_route_table.private[*].id)
+    error_message = "S3 (image layers) is reached through a gateway endpoint on the private route tables."
+  }
+
+  assert {
+    condition     = toset(keys(aws_vpc_endpoint.interface)) == toset(["ecr.api", "ecr.dkr", "logs", "secretsmanager"])
+    error_message = "ECR, CloudWatch Logs and Secrets Manager have interface endpoints."
+  }
+
+  assert {
+    condition     = alltrue([for e in aws_vpc_endpoint.interface : e.vpc_endpoint_type == "Interface" && e.private_dns_enabled && toset(e.subnet_ids) == toset(aws_subnet.private[*].id) && e.security_group_ids == toset([aws_security_group.endpoints.id])])
+    error_message = "Each interface endpoint has private DNS, sits in every private subnet and has the endpoints' security group."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.endpoints.from_port == 443 && aws_vpc_security_group_ingress_rule.endpoints.cidr_ipv4 == aws_vpc.this.cidr_block
+    error_message = "The endpoints accept HTTPS from inside the VPC only."
   }
 
   assert {
@@ -38,7 +59,24 @@ run "nat_per_availability_zone" {
   }
 }
 
-run "single_nat_for_staging" {
+run "nat_per_availability_zone" {
+  command = plan
+
+  module {
+    source = "../../modules/network"
+  }
+
+  variables {
+    nat_gateways = "per_az"
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 3 && length(aws_route.private_nat) == 3
+    error_message = "per_az gives each AZ its own NAT gateway."
+  }
+}
+
+run "single_nat" {
   command = plan
 
   module {
@@ -47,7 +85,7 @@ run "single_nat_for_staging" {
 
   variables {
     availability_zones = ["eu-west-1a", "eu-west-1b"]
-    single_nat_gateway = true
+    nat_gateways       = "single"
   }
 
   assert {

@@ -12,15 +12,18 @@ variables {
   image_tag         = "v1"
   migration_command = ["python", "-m", "services.orders.manage", "db", "upgrade"]
   foundation = {
-    vpc_id                      = "vpc-0123456789abcdef0"
-    private_subnet_ids          = ["subnet-0a", "subnet-0b"]
-    kms_key_arn                 = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
-    log_retention_days          = 30
-    db_multi_az                 = true
-    db_deletion_protection      = true
-    db_backup_retention_days    = 14
-    ecr_force_delete            = false
-    secret_recovery_window_days = 30
+    vpc_id                   = "vpc-0123456789abcdef0"
+    private_subnet_ids       = ["subnet-0a", "subnet-0b"]
+    aws_endpoints            = { security_group_id = "sg-0endpoints", s3_prefix_list_id = "pl-6da54004" }
+    rate_limit_store         = { security_group_id = "sg-0store", port = 6379, uri_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/rate-limit-storage-uri-AbCdEf" }
+    kms_key_arn              = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
+    log_retention_days       = 30
+    db_multi_az              = true
+    db_deletion_protection   = true
+    db_final_snapshot_suffix = "final"
+    db_backup_retention_days = 14
+    ecr_force_delete         = false
+    public_keys_secret_arn   = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/auth-public-keys-AbCdEf"
   }
   platform = {
     cluster               = { name = "api-test", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/api-test" }
@@ -28,7 +31,7 @@ variables {
     alb_security_group_id = "sg-0alb"
     alb_arn_suffix        = "app/api-test/0123456789abcdef"
     url                   = "https://api-test-123.eu-west-1.elb.amazonaws.com"
-    alarm_topic_arn       = null
+    alarm_topic_arn       = "arn:aws:sns:eu-west-1:123456789012:api-test-alarms"
     deploy_role_name      = null
   }
 }
@@ -75,6 +78,11 @@ run "shares_the_platform" {
     condition     = output.summary.deploy_policy_attached == false
     error_message = "Without a deploy role nothing is attached."
   }
+
+  assert {
+    condition     = keys(output.summary.secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"] && output.summary.secrets.RATE_LIMIT_STORAGE_URI == var.foundation.rate_limit_store.uri_secret_arn && output.summary.secrets.AUTH_PUBLIC_KEYS == var.foundation.public_keys_secret_arn
+    error_message = "A service beside the API gets the environment's public keys, the shared rate-limit store and its database password, never the signing key."
+  }
 }
 
 run "grants_the_deploy_role" {
@@ -106,4 +114,30 @@ run "names_fit_rds_and_alb" {
   }
 
   expect_failures = [var.name]
+}
+
+run "the_api_is_the_same_module_with_the_signing_key_and_the_last_rule" {
+  command = apply
+
+  module {
+    source = "../../modules/routed-service"
+  }
+
+  variables {
+    name                   = "api-test"
+    path_patterns          = ["/*"]
+    listener_priority      = 50000
+    migration_command      = ["python", "-m", "services.api.manage", "db", "upgrade"]
+    signing_key_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/auth-signing-key-AbCdEf"
+  }
+
+  assert {
+    condition     = output.summary.secrets.AUTH_SIGNING_KEY == var.signing_key_secret_arn && output.summary.signing_key_secret_arn == var.signing_key_secret_arn
+    error_message = "The issuer gets the signing key, and its deploy checks that the key is set."
+  }
+
+  assert {
+    condition     = output.summary.route.priority == 50000 && output.summary.route.path_patterns == tolist(["/*"]) && output.summary.url == var.platform.url
+    error_message = "The API's rule comes last and takes every path; its URL is the environment's."
+  }
 }

@@ -5,10 +5,16 @@ mock_provider "aws" {
 }
 
 variables {
-  name                    = "api-test"
-  cluster                 = { name = "shared", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/shared" }
-  vpc_id                  = "vpc-0123456789abcdef0"
-  subnet_ids              = ["subnet-0a", "subnet-0b"]
+  name          = "api-test"
+  cluster       = { name = "shared", arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/shared" }
+  vpc_id        = "vpc-0123456789abcdef0"
+  subnet_ids    = ["subnet-0a", "subnet-0b"]
+  aws_endpoints = { security_group_id = "sg-0endpoints", s3_prefix_list_id = "pl-6da54004" }
+  rate_limit_store = {
+    security_group_id = "sg-0store"
+    port              = 6379
+    uri_secret_arn    = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/rate-limit-storage-uri-AbCdEf"
+  }
   image                   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api-test:v1.2.3"
   alb_security_group_id   = "sg-0alb"
   target_group_arn        = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdef"
@@ -17,6 +23,9 @@ variables {
   ecr_repository_arn      = "arn:aws:ecr:eu-west-1:123456789012:repository/api-test"
   kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/0b7e6a4c-1f0d-4d33-9a55-5c0f6d2b7e10"
   log_retention_days      = 90
+  secrets = {
+    AUTH_PUBLIC_KEYS = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/auth-public-keys-AbCdEf"
+  }
   database = {
     host                = "api.abcdefghijkl.eu-west-1.rds.amazonaws.com"
     port                = 5432
@@ -113,10 +122,16 @@ run "service" {
     condition = {
       for s in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets : s.name => s.valueFrom
       } == {
-      DB_PASSWORD = "${var.database.password_secret_arn}:password::"
-      SECRET_KEY  = aws_secretsmanager_secret.signing_key.arn
+      DB_PASSWORD            = "${var.database.password_secret_arn}:password::"
+      AUTH_PUBLIC_KEYS       = var.secrets.AUTH_PUBLIC_KEYS
+      RATE_LIMIT_STORAGE_URI = var.rate_limit_store.uri_secret_arn
     }
-    error_message = "The database password and the signing key must be injected as container secrets."
+    error_message = "The database password and the given secrets must be injected as container secrets."
+  }
+
+  assert {
+    condition     = output.secrets == { for s in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets : s.name => s.valueFrom }
+    error_message = "The secrets output must say what the app container gets."
   }
 
   assert {
@@ -188,6 +203,33 @@ run "service" {
   }
 
   assert {
+    condition = (
+      aws_vpc_security_group_egress_rule.to_endpoints.referenced_security_group_id == "sg-0endpoints"
+      && aws_vpc_security_group_egress_rule.to_endpoints.from_port == 443
+      && aws_vpc_security_group_egress_rule.to_s3.prefix_list_id == "pl-6da54004"
+      && aws_vpc_security_group_egress_rule.to_s3.to_port == 443
+      && aws_vpc_security_group_egress_rule.to_endpoints.cidr_ipv4 == null
+      && aws_vpc_security_group_egress_rule.to_s3.cidr_ipv4 == null
+    )
+    error_message = "Tasks reach HTTPS only at the VPC's AWS endpoints and S3's prefix list, never an internet address."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_egress_rule.to_rate_limit_store.referenced_security_group_id == "sg-0store"
+      && aws_vpc_security_group_egress_rule.to_rate_limit_store.from_port == 6379
+      && aws_vpc_security_group_ingress_rule.rate_limit_store_from_service.security_group_id == "sg-0store"
+      && aws_vpc_security_group_ingress_rule.rate_limit_store_from_service.referenced_security_group_id == aws_security_group.this.id
+    )
+    error_message = "The tasks, and only they, reach the rate-limit store on its port."
+  }
+
+  assert {
+    condition     = length(aws_security_group.this.egress) == 0 && length(aws_security_group.this.ingress) == 0
+    error_message = "The service security group must have no inline rules."
+  }
+
+  assert {
     condition     = length(aws_security_group.this.ingress) == 0
     error_message = "The service security group must have no inline ingress."
   }
@@ -201,11 +243,6 @@ run "service" {
       && aws_appautoscaling_policy.requests.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].resource_label == "${var.alb_arn_suffix}/${var.target_group_arn_suffix}"
     )
     error_message = "The service must scale between min and max on CPU and on ALB requests per target."
-  }
-
-  assert {
-    condition     = aws_secretsmanager_secret.signing_key.kms_key_id == var.kms_key_arn
-    error_message = "The signing key secret must be encrypted with the environment key."
   }
 }
 

@@ -1,0 +1,1 @@
+../../environment/moves.tf
