@@ -77,9 +77,24 @@ def _interpreter(version: str, site: Site) -> Path:
         partial = target.with_suffix(".partial")
         shutil.rmtree(partial, ignore_errors=True)
         shutil.copytree(source, partial, symlinks=True)
+        _relocate(partial / "bin", f"{source}/lib")
         site.own(partial)
         partial.rename(target)
     return target / "bin"
+
+
+def _relocate(bin_dir: Path, library_dir: str) -> None:
+    """Point the binaries' library search path (an absolute RUNPATH) at the copy's own lib/.
+
+    The new path is shorter, so it is written over the old one and padded with NUL bytes.
+    """
+    old = library_dir.encode() + b"\0"
+    new = b"$ORIGIN/../lib".ljust(len(old), b"\0")
+    for path in bin_dir.iterdir():
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            if data.startswith(b"\x7fELF") and old in data:
+                path.write_bytes(data.replace(old, new))
 
 
 def setup_python(site: Site, job: JobState, inputs: Mapping[str, Any]) -> None:

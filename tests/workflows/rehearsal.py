@@ -142,8 +142,9 @@ class JobRun:
 
     def step(self, index: int, step: Mapping[str, Any]) -> None:
         label = str(step.get("name") or step.get("uses") or step.get("run", "")).splitlines()[0]
-        env = {**self.contexts["env"], **self.evaluator.substitute(dict(step.get("env") or {}))}
-        self.contexts["env"] = {**self.contexts["env"], **env}
+        job_env = self.contexts["env"]
+        env = self.evaluator.substitute(dict(step.get("env") or {}))
+        self.contexts["env"] = {**job_env, **env}
         try:
             if not self.evaluator.condition(step.get("if")):
                 self.record(label, "skipped")
@@ -162,7 +163,7 @@ class JobRun:
             if step.get("id"):
                 self.step_contexts[str(step["id"])] = {"outputs": outputs, "outcome": "success"}
         finally:
-            self.contexts["env"] = {k: v for k, v in self.contexts["env"].items() if k not in env}
+            self.contexts["env"] = job_env
 
     def record(self, label: str, outcome: str, output: str = "") -> None:
         self.rehearsal.results.append(StepResult(self.name, label, outcome, output))

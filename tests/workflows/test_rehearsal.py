@@ -158,5 +158,6 @@ def test_the_test_job_on_a_pull_request(runner, kept, scratch, origin, postgres)
 
     rehearsal = rehearse(runner, kept, scratch, bare, commit, postgres, "pull_request", {"test"})
 
-    assert failures(rehearsal.results) == []
+    problems = failures(rehearsal.results)
+    assert not problems, "\n".join(problems)
     assert ("test", "Test what the pull request changes, and what depends on it") in ran(rehearsal.results)
