@@ -161,3 +161,31 @@ def test_the_test_job_on_a_pull_request(runner, kept, scratch, origin, postgres)
     problems = failures(rehearsal.results)
     assert not problems, "\n".join(problems)
     assert ("test", "Test what the pull request changes, and what depends on it") in ran(rehearsal.results)
+
+
+# The failures the rehearsal found in the test job, each brought back in a commit of its own.
+BROKEN_TEST_JOBS = [
+    pytest.param(
+        {".github/workflows/ci.yml": ("python-version: |\n            3.9\n            3.11", 'python-version: "3.11"')},
+        "python3.9 is not on PATH",
+        id="no-python-3.9-for-the-nested-pants",
+    ),
+    pytest.param(
+        {".ci/test": ("flags+=(--tag=-root)", "flags+=()")},
+        "not running as root",
+        id="image-tests-as-the-runner-user",
+    ),
+]
+
+
+@pytest.mark.parametrize(("edits", "expected"), BROKEN_TEST_JOBS)
+def test_a_broken_test_job_fails_its_rehearsal(
+    runner, kept, scratch, origin, postgres, edits, expected
+) -> None:
+    bare, commit = origin
+    broken = change(bare, commit, edits, scratch)
+
+    rehearsal = rehearse(runner, kept, scratch, bare, broken, postgres, "pull_request", {"test"})
+
+    problems = failures(rehearsal.results)
+    assert any(expected in problem for problem in problems), problems
