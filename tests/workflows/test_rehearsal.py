@@ -98,8 +98,9 @@ def change(origin: Path, commit: str, edits: dict[str, tuple[str, str]], scratch
         (work / name).write_text(text.replace(old, new, 1))
     identity = ["-c", "user.name=rehearsal", "-c", "user.email=rehearsal@example.invalid"]
     git(*identity, "commit", "--quiet", "-am", "rehearsal: a broken workflow", cwd=work)
-    git("push", "--quiet", "origin", "HEAD:refs/heads/rehearsal", cwd=work)
-    return git("rev-parse", "HEAD", cwd=work).strip()
+    changed = git("rev-parse", "HEAD", cwd=work).strip()
+    git("push", "--quiet", "origin", f"HEAD:refs/heads/rehearsal-{changed[:12]}", cwd=work)
+    return changed
 
 
 def rehearse(
