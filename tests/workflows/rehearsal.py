@@ -44,7 +44,7 @@ class Rehearsal:
     variables: Mapping[str, str] = field(default_factory=dict)
     services: Mapping[str, Any] = field(default_factory=dict)  # job.services stand-ins
     extra_env: Mapping[str, str] = field(default_factory=dict)
-    only: set[str] | None = None  # run just these jobs of the top workflow
+    only: set[str] | None = None  # run just these jobs ("deploy/image": a called workflow's)
     forced_env: Mapping[str, str] = field(default_factory=dict)  # over every step's own env
     results: list[StepResult] = field(default_factory=list)
 
@@ -59,7 +59,10 @@ class Rehearsal:
                 raise ValueError(f"{workflow.name}: jobs {sorted(pending)} wait for each other")
             for name in ready:
                 job = pending.pop(name)
-                if not prefix and self.only is not None and name not in self.only:
+                if self.only is not None and not any(
+                    wanted == f"{prefix}{name}" or wanted.startswith(f"{prefix}{name}/")
+                    for wanted in self.only
+                ):
                     done[name] = {"result": "skipped", "outputs": {}}
                     continue
                 done[name] = self.job(document, f"{prefix}{name}", job, {n: done[n] for n in _needs(job)})

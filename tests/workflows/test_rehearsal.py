@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import tarfile
 import tempfile
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from libs.testing.containers import BASE_PATH, cache_dir, debian_rootfs, unavailable_reason
 from libs.testing.postgres import postgres_server
 from tests.workflows.actions import Site, git
 from tests.workflows.rehearsal import Rehearsal, failures, ran
@@ -112,8 +115,10 @@ def rehearse(
     postgres: int,
     event_name: str,
     only: set[str] | None = None,
+    forced: dict[str, str] | None = None,
 ) -> Rehearsal:
-    """Run ci.yml for `event_name` on `commit`; `only` restricts it to those jobs."""
+    """Run ci.yml for `event_name` on `commit`; `only` restricts it to those jobs, `forced` sets
+    variables over every step's own."""
     work = Path(tempfile.mkdtemp(dir=scratch))
     work.chmod(0o755)
     runner.own(work)
@@ -133,11 +138,11 @@ def rehearse(
         "sha": commit,
         "run_id": "1",
         "repository": "acme/items",
-        "event": {"pull_request": {"number": 1}} if event_name == "pull_request" else {},
+        "event": {"pull_request": {"number": 1}} if event_name == "pull_request" else {"before": "0" * 40},
     }
     extra = {name: os.environ[name] for name in MACHINE_ENV if name in os.environ}
     # Where the audit's vulnerability database cannot be reached, only GitHub shows the audit.
-    forced = {} if osv_reachable() else {"AUDIT_REQUIRED": "false"}
+    forced = {**({} if osv_reachable() else {"AUDIT_REQUIRED": "false"}), **(forced or {})}
     with sudo_broker(work, runner) as sudo_env:
         rehearsal = Rehearsal(
             site=site,
@@ -162,6 +167,58 @@ def test_the_test_job_on_a_pull_request(runner, kept, scratch, origin, postgres)
     problems = failures(rehearsal.results)
     assert not problems, "\n".join(problems)
     assert ("test", "Test what the pull request changes, and what depends on it") in ran(rehearsal.results)
+
+
+@pytest.fixture(scope="module")
+def base_image() -> str:
+    """The Debian base made by debootstrap, in root's buildah storage: no registry answers here,
+    so the image job builds on it (BASE_IMAGE, the one argument CI may change)."""
+    reason = unavailable_reason()
+    if reason is not None and os.geteuid() == 0:
+        pytest.fail(reason)
+    buildah = ["buildah"] if os.geteuid() == 0 else ["sudo", "-n", "buildah"]
+    name = "localhost/rehearsal-base:bookworm"
+    found = subprocess.run([*buildah, "images", "--quiet", name], capture_output=True, text=True)
+    if not found.stdout.strip():
+        tarball = debian_rootfs(cache_dir())
+        container = subprocess.run([*buildah, "from", "scratch"], capture_output=True, text=True, check=True).stdout.strip()
+        subprocess.run([*buildah, "add", container, str(tarball), "/"], capture_output=True, check=True)
+        subprocess.run([*buildah, "config", "--env", f"PATH={BASE_PATH}", container], check=True)
+        subprocess.run([*buildah, "commit", "--rm", container, name], capture_output=True, check=True)
+    return name
+
+
+def test_the_cd_image_job_builds_each_service_with_pants_then_buildah(
+    runner, kept, scratch, origin, postgres, base_image
+) -> None:
+    bare, commit = origin
+
+    rehearsal = rehearse(
+        runner, kept, scratch, bare, commit, postgres, "push", {"deploy/image"}, {"BASE_IMAGE": base_image}
+    )
+
+    problems = failures(rehearsal.results)
+    assert not problems, "\n".join(problems)
+    built = rehearsal.site.artifacts / "images"
+    assert (built / "services.txt").read_text().split() == ["api"]
+    with tarfile.open(built / "api.tar") as archive:
+        assert "index.json" in archive.getnames()
+
+
+def test_an_image_job_without_the_pants_step_fails_its_rehearsal(
+    runner, kept, scratch, origin, postgres, base_image
+) -> None:
+    bare, commit = origin
+    # What cd.yml's image job did first: a build of the Dockerfile with no pexes in its context.
+    step = '"${PANTS:-./pants}" package "services/$service:image-deps" "services/$service:image-code"'
+    broken = change(bare, commit, {".ci/build-image": (step, "")}, scratch)
+
+    rehearsal = rehearse(
+        runner, kept, scratch, bare, broken, postgres, "push", {"deploy/image"}, {"BASE_IMAGE": base_image}
+    )
+
+    problems = failures(rehearsal.results)
+    assert any("image-deps.pex" in problem for problem in problems), problems
 
 
 # The failures the rehearsal found in the test job, each brought back in a commit of its own.
