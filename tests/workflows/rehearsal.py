@@ -63,7 +63,7 @@ class Rehearsal:
                     wanted == f"{prefix}{name}" or wanted.startswith(f"{prefix}{name}/")
                     for wanted in self.only
                 ):
-                    done[name] = {"result": "skipped", "outputs": {}}
+                    done[name] = {"result": "success", "outputs": {}}  # as if it passed
                     continue
                 done[name] = self.job(document, f"{prefix}{name}", job, {n: done[n] for n in _needs(job)})
         return done
