@@ -68,7 +68,9 @@ def _interpreter(version: str, site: Site) -> Path:
     if found:
         return Path(found).parent
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    candidates = sorted(pyenv.glob(f"{version}.*"), key=lambda p: [int(x) for x in p.name.split(".")])
+    candidates = sorted(
+        pyenv.glob(f"{version}.*"), key=lambda p: [int(x) for x in p.name.split(".")]
+    )
     if not candidates:
         raise StepFailed(f"setup-python: Python {version} is not installed on this machine")
     source = candidates[-1]
@@ -152,9 +154,13 @@ def setup_terraform(site: Site, job: JobState, inputs: Mapping[str, Any]) -> Non
     binary = shutil.which("terraform")
     if binary is None:
         raise StepFailed("setup-terraform: terraform is not installed")
-    local = re.search(r"v(\d+\.\d+)\.", subprocess.run([binary, "version"], capture_output=True, text=True).stdout)
+    local = re.search(
+        r"v(\d+\.\d+)\.", subprocess.run([binary, "version"], capture_output=True, text=True).stdout
+    )
     if not local or not wanted.startswith(local.group(1) + "."):
-        raise StepFailed(f"setup-terraform: wants {wanted}, this machine has {local and local.group(1)}")
+        raise StepFailed(
+            f"setup-terraform: wants {wanted}, this machine has {local and local.group(1)}"
+        )
     bin_dir = job.tools / "terraform-bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
     (bin_dir / "terraform").unlink(missing_ok=True)
@@ -167,7 +173,11 @@ def upload_artifact(site: Site, job: JobState, inputs: Mapping[str, Any]) -> Non
     target = site.artifacts / str(inputs["name"])
     if target.exists():
         raise StepFailed(f"upload-artifact: an artifact named {inputs['name']} exists already")
-    found = [job.workspace / line for line in str(inputs["path"]).split() if (job.workspace / line).exists()]
+    found = [
+        job.workspace / line
+        for line in str(inputs["path"]).split()
+        if (job.workspace / line).exists()
+    ]
     if not found:
         if inputs.get("if-no-files-found", "warn") == "error":
             raise StepFailed(f"upload-artifact: no files at {inputs['path']}")
@@ -197,7 +207,7 @@ def configure_aws_credentials(site: Site, job: JobState, inputs: Mapping[str, An
     region = str(inputs["aws-region"])
     job.env.update(
         AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",  # noqa: S105  # nosec B105  # moto's fake credentials
+        AWS_SECRET_ACCESS_KEY="test",  # nosec B105  # moto's fake credentials
         AWS_REGION=region,
         AWS_DEFAULT_REGION=region,
         AWS_ENDPOINT_URL=site.aws_endpoint,

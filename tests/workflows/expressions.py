@@ -58,7 +58,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (dict, list)):
+    if isinstance(value, dict | list):
         return json.dumps(value)
     return str(value)
 
@@ -82,7 +82,9 @@ class Evaluator:
                 if isinstance(haystack, list)
                 else _text(needle).lower() in _text(haystack).lower()
             ),
-            "startswith": lambda text, prefix: _text(text).lower().startswith(_text(prefix).lower()),
+            "startswith": lambda text, prefix: _text(text)
+            .lower()
+            .startswith(_text(prefix).lower()),
             "endswith": lambda text, suffix: _text(text).lower().endswith(_text(suffix).lower()),
             "join": lambda items, separator=",": _text(separator).join(map(_text, items)),
             "tojson": lambda value: json.dumps(value, indent=2),
@@ -109,7 +111,9 @@ class Evaluator:
         parser = _Parser(_tokens(expression), self)
         value = parser.either()
         if parser.position != len(parser.tokens):
-            raise ExpressionError(f"unexpected {parser.tokens[parser.position][1]!r} in {expression!r}")
+            raise ExpressionError(
+                f"unexpected {parser.tokens[parser.position][1]!r} in {expression!r}"
+            )
         return value
 
     def condition(self, text: str | bool | None) -> bool:

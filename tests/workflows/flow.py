@@ -53,7 +53,9 @@ def pull_request_problems(ci: Mapping) -> list[str]:
         on_pr = [words for condition, words in runs if condition == ON_PULL_REQUEST]
         on_main = [words for condition, words in runs if condition == NOT_PULL_REQUEST]
         if not on_pr or not all(set(CHANGED_ONLY) <= set(words) for words in on_pr):
-            problems.append(f"pull requests do not run {script} on only what changed since origin/main")
+            problems.append(
+                f"pull requests do not run {script} on only what changed since origin/main"
+            )
         if not on_main or any(words != [script] for words in on_main):
             problems.append(f"pushes to main do not run every test of {script}")
         if len(runs) != len(on_pr) + len(on_main):
@@ -67,7 +69,10 @@ def order_problems(ci: Mapping) -> list[str]:
     group = str(concurrency.get("group", ""))
     cancel = str(concurrency.get("cancel-in-progress", ""))
     if "run_id" in group or "github.ref" not in group:
-        return ["ci.yml: each run on main has a concurrency group of its own, so they may finish out of order"]
+        return [
+            "ci.yml: each run on main has a concurrency group of its own, "
+            "so they may finish out of order"
+        ]
     if cancel not in ("false", "${{ github.event_name == 'pull_request' }}"):
         return ["ci.yml: a new run on main may cancel one that is deploying"]
     return []
@@ -104,7 +109,9 @@ def testing_problems(ci: Mapping) -> list[str]:
             if action(step) == "actions/setup-python"
         ]
         if not versions or versions[-1][-1:] != ["3.11"] or "3.9" not in versions[-1]:
-            problems.append(f"job {name} tests without Python 3.9 (Pants) beside 3.11 (the default)")
+            problems.append(
+                f"job {name} tests without Python 3.9 (Pants) beside 3.11 (the default)"
+            )
         if not any(
             action(step) == "actions/upload-artifact"
             and "always()" in str(step.get("if", ""))
@@ -177,5 +184,8 @@ def all_flow_problems(root: Path) -> list[str]:
     ci = load(root / WORKFLOWS / "ci.yml")
     cd = load(root / WORKFLOWS / "cd.yml")
     return (
-        pull_request_problems(ci) + order_problems(ci) + testing_problems(ci) + deploy_problems(ci, cd)
+        pull_request_problems(ci)
+        + order_problems(ci)
+        + testing_problems(ci)
+        + deploy_problems(ci, cd)
     )

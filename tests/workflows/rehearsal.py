@@ -65,7 +65,9 @@ class Rehearsal:
                 ):
                     done[name] = {"result": "success", "outputs": {}}  # as if it passed
                     continue
-                done[name] = self.job(document, f"{prefix}{name}", job, {n: done[n] for n in _needs(job)})
+                done[name] = self.job(
+                    document, f"{prefix}{name}", job, {n: done[n] for n in _needs(job)}
+                )
         return done
 
     def job(
@@ -80,7 +82,9 @@ class Rehearsal:
         called = str(job.get("uses", ""))
         if called.startswith("./"):
             inner = self.run(self.called_workflow(called), prefix=f"{name}/")
-            result = "success" if all(j["result"] != "failure" for j in inner.values()) else "failure"
+            result = (
+                "success" if all(j["result"] != "failure" for j in inner.values()) else "failure"
+            )
             return {"result": result, "outputs": {}}
         return JobRun(self, name, document, job, needs).run()
 
@@ -137,8 +141,10 @@ class JobRun:
         return "failure" if self.failed else "success"
 
     def run(self) -> dict[str, Any]:
-        self.contexts["env"] = self.evaluator.substitute({**self.workflow_env, **(self.job.get("env") or {})})
-        for index, step in enumerate(steps(self.job)):
+        self.contexts["env"] = self.evaluator.substitute(
+            {**self.workflow_env, **(self.job.get("env") or {})}
+        )
+        for index, step in enumerate(steps(dict(self.job))):
             self.step(index, step)
         outputs = self.evaluator.substitute(dict(self.job.get("outputs") or {}))
         return {"result": self.status(), "outputs": outputs}
@@ -154,10 +160,16 @@ class JobRun:
                 return
             outputs: dict[str, str] = {}
             if "uses" in step:
-                EQUIVALENTS[action(step)](self.rehearsal.site, self.state, self.evaluator.substitute(dict(step.get("with") or {})))
+                EQUIVALENTS[action(dict(step))](
+                    self.rehearsal.site,
+                    self.state,
+                    self.evaluator.substitute(dict(step.get("with") or {})),
+                )
                 output = ""
             else:
-                output, outputs = self.shell(index, str(self.evaluator.substitute(step["run"])), env)
+                output, outputs = self.shell(
+                    index, str(self.evaluator.substitute(step["run"])), env
+                )
         except (StepFailed, subprocess.SubprocessError, OSError, KeyError) as error:
             self.failed = True
             self.record(label, "failure", str(error))
@@ -171,7 +183,9 @@ class JobRun:
     def record(self, label: str, outcome: str, output: str = "") -> None:
         self.rehearsal.results.append(StepResult(self.name, label, outcome, output))
 
-    def shell(self, index: int, script: str, step_env: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    def shell(
+        self, index: int, script: str, step_env: Mapping[str, str]
+    ) -> tuple[str, dict[str, str]]:
         """Run a `run:` script as the runner; return its output and the outputs it set."""
         files = {kind: self.root / "temp" / f"{kind}-{index}" for kind in ("env", "path", "output")}
         for path in files.values():
@@ -219,7 +233,12 @@ class JobRun:
             "RUNNER_OS": "Linux",
         }
         extra = {k: v for k, v in self.rehearsal.extra_env.items() if k != "REHEARSAL_SUDO_BIN"}
-        env = {**defaults, **extra, **self.state.env, **{k: str(v) for k, v in self.contexts["env"].items()}}
+        env = {
+            **defaults,
+            **extra,
+            **self.state.env,
+            **{k: str(v) for k, v in self.contexts["env"].items()},
+        }
         env.update({k: str(v) for k, v in step_env.items()})
         env.update(self.rehearsal.forced_env)
         env["PATH"] = ":".join([*path, env["PATH"]] if "PATH" in step_env else path)

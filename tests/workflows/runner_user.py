@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 UNPRIVILEGED = "nobody"
 # sudo's secure_path on Debian and Ubuntu: what a command run with sudo finds without -E.
@@ -67,9 +68,11 @@ class Account:
             os.chown(path, self.uid, self.gid)
             for directory, names, files in os.walk(path):
                 for name in names + files:
-                    os.chown(os.path.join(directory, name), self.uid, self.gid, follow_symlinks=False)
+                    os.chown(
+                        os.path.join(directory, name), self.uid, self.gid, follow_symlinks=False
+                    )
 
-    def popen_args(self) -> dict[str, int]:
+    def popen_args(self) -> dict[str, Any]:
         """subprocess arguments that run a child as the account."""
         if self.uid == os.geteuid():
             return {}

@@ -25,8 +25,12 @@ def test_start_postgres_uses_the_database_ci_provides() -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        pytest.param(["qa", "abc123", "dist/images"], "unknown environment 'qa'", id="unknown-environment"),
-        pytest.param(["staging", "abc;rm -rf /", "dist/images"], "not a valid image tag", id="unsafe-tag"),
+        pytest.param(
+            ["qa", "abc123", "dist/images"], "unknown environment 'qa'", id="unknown-environment"
+        ),
+        pytest.param(
+            ["staging", "abc;rm -rf /", "dist/images"], "not a valid image tag", id="unsafe-tag"
+        ),
         pytest.param(["production", "abc123"], "usage:", id="no-images"),
     ],
 )

@@ -94,7 +94,8 @@ def test_the_workflows_break_no_rule() -> None:
         ),
         pytest.param(
             "cd.yml",
-            "          # The order check compares the commit with main's history.\n          fetch-depth: 0\n",
+            "          # The order check compares the commit with main's history.\n"
+            "          fetch-depth: 0\n",
             "",
             "no history of main",
             id="deploy-without-history",

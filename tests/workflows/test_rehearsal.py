@@ -42,7 +42,7 @@ def source_repo() -> Path:
 
 def osv_reachable() -> bool:
     try:
-        urllib.request.urlopen("https://api.osv.dev", timeout=5)  # noqa: S310  # nosec B310
+        urllib.request.urlopen("https://api.osv.dev", timeout=5)  # nosec B310
     except OSError as error:
         return getattr(error, "code", None) is not None  # an HTTP answer means reachable
     return True
@@ -138,7 +138,11 @@ def rehearse(
         "sha": commit,
         "run_id": "1",
         "repository": "acme/items",
-        "event": {"pull_request": {"number": 1}} if event_name == "pull_request" else {"before": "0" * 40},
+        "event": (
+            {"pull_request": {"number": 1}}
+            if event_name == "pull_request"
+            else {"before": "0" * 40}
+        ),
     }
     extra = {name: os.environ[name] for name in MACHINE_ENV if name in os.environ}
     # Where the audit's vulnerability database cannot be reached, only GitHub shows the audit.
@@ -159,14 +163,22 @@ def rehearse(
     return rehearsal
 
 
-def test_the_test_job_on_a_pull_request(runner, kept, scratch, origin, postgres) -> None:
+def test_the_test_job_on_a_pull_request(
+    runner: Account,
+    kept: Path,
+    scratch: Path,
+    origin: tuple[Path, str],
+    postgres: int,
+) -> None:
     bare, commit = origin
 
     rehearsal = rehearse(runner, kept, scratch, bare, commit, postgres, "pull_request", {"test"})
 
     problems = failures(rehearsal.results)
     assert not problems, "\n".join(problems)
-    assert ("test", "Test what the pull request changes, and what depends on it") in ran(rehearsal.results)
+    assert ("test", "Test what the pull request changes, and what depends on it") in ran(
+        rehearsal.results
+    )
 
 
 @pytest.fixture(scope="module")
@@ -181,20 +193,39 @@ def base_image() -> str:
     found = subprocess.run([*buildah, "images", "--quiet", name], capture_output=True, text=True)
     if not found.stdout.strip():
         tarball = debian_rootfs(cache_dir())
-        container = subprocess.run([*buildah, "from", "scratch"], capture_output=True, text=True, check=True).stdout.strip()
-        subprocess.run([*buildah, "add", container, str(tarball), "/"], capture_output=True, check=True)
+        container = subprocess.run(
+            [*buildah, "from", "scratch"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        subprocess.run(
+            [*buildah, "add", container, str(tarball), "/"], capture_output=True, check=True
+        )
         subprocess.run([*buildah, "config", "--env", f"PATH={BASE_PATH}", container], check=True)
-        subprocess.run([*buildah, "commit", "--rm", container, name], capture_output=True, check=True)
+        subprocess.run(
+            [*buildah, "commit", "--rm", container, name], capture_output=True, check=True
+        )
     return name
 
 
 def test_the_cd_image_job_builds_each_service_with_pants_then_buildah(
-    runner, kept, scratch, origin, postgres, base_image
+    runner: Account,
+    kept: Path,
+    scratch: Path,
+    origin: tuple[Path, str],
+    postgres: int,
+    base_image: str,
 ) -> None:
     bare, commit = origin
 
     rehearsal = rehearse(
-        runner, kept, scratch, bare, commit, postgres, "push", {"deploy/image"}, {"BASE_IMAGE": base_image}
+        runner,
+        kept,
+        scratch,
+        bare,
+        commit,
+        postgres,
+        "push",
+        {"deploy/image"},
+        {"BASE_IMAGE": base_image},
     )
 
     problems = failures(rehearsal.results)
@@ -206,15 +237,30 @@ def test_the_cd_image_job_builds_each_service_with_pants_then_buildah(
 
 
 def test_an_image_job_without_the_pants_step_fails_its_rehearsal(
-    runner, kept, scratch, origin, postgres, base_image
+    runner: Account,
+    kept: Path,
+    scratch: Path,
+    origin: tuple[Path, str],
+    postgres: int,
+    base_image: str,
 ) -> None:
     bare, commit = origin
     # What cd.yml's image job did first: a build of the Dockerfile with no pexes in its context.
-    step = '"${PANTS:-./pants}" package "services/$service:image-deps" "services/$service:image-code"'
+    step = (
+        '"${PANTS:-./pants}" package "services/$service:image-deps" "services/$service:image-code"'
+    )
     broken = change(bare, commit, {".ci/build-image": (step, "")}, scratch)
 
     rehearsal = rehearse(
-        runner, kept, scratch, bare, broken, postgres, "push", {"deploy/image"}, {"BASE_IMAGE": base_image}
+        runner,
+        kept,
+        scratch,
+        bare,
+        broken,
+        postgres,
+        "push",
+        {"deploy/image"},
+        {"BASE_IMAGE": base_image},
     )
 
     problems = failures(rehearsal.results)
@@ -224,7 +270,12 @@ def test_an_image_job_without_the_pants_step_fails_its_rehearsal(
 # The failures the rehearsal found in the test job, each brought back in a commit of its own.
 BROKEN_TEST_JOBS = [
     pytest.param(
-        {".github/workflows/ci.yml": ("python-version: |\n            3.9\n            3.11", 'python-version: "3.11"')},
+        {
+            ".github/workflows/ci.yml": (
+                "python-version: |\n            3.9\n            3.11",
+                'python-version: "3.11"',
+            )
+        },
         "python3.9 is not on PATH",
         id="no-python-3.9-for-the-nested-pants",
     ),
@@ -238,7 +289,13 @@ BROKEN_TEST_JOBS = [
 
 @pytest.mark.parametrize(("edits", "expected"), BROKEN_TEST_JOBS)
 def test_a_broken_test_job_fails_its_rehearsal(
-    runner, kept, scratch, origin, postgres, edits, expected
+    runner: Account,
+    kept: Path,
+    scratch: Path,
+    origin: tuple[Path, str],
+    postgres: int,
+    edits: dict[str, tuple[str, str]],
+    expected: str,
 ) -> None:
     bare, commit = origin
     broken = change(bare, commit, edits, scratch)

@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import boto3  # pants: no-infer-dep (the resolve has it through moto[server], see BUILD)
-from botocore.exceptions import BotoCoreError, ClientError  # pants: no-infer-dep (as boto3)
+import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (with moto[server], see BUILD)
+import botocore.exceptions  # type: ignore[import-untyped]  # pants: no-infer-dep (as boto3)
 
 from tools.deploy import order, smoke
 from tools.deploy.ecs import Ecs, Limits
@@ -67,7 +67,9 @@ def deploy_service(
     except (NotStable, SmokeCheckFailed) as error:
         say(f"{found.service}: {error}; rolling back")
         back_to(ecs, found, ecs.last_stable(other_than=app), limits)
-        raise DeployError(f"{found.service}: {error}; rolled back to its last stable revision") from error
+        raise DeployError(
+            f"{found.service}: {error}; rolled back to its last stable revision"
+        ) from error
     ecs.mark_stable(app)
     say(f"{found.service}: {app} is deployed and stable at {found.url}")
 
@@ -93,7 +95,14 @@ def deploy(arguments: argparse.Namespace, limits: Limits) -> None:
     outputs = outputs_of(arguments)
     for service in services:
         found = target(outputs, service)
-        deploy_service(found, arguments.commit, images / f"{service}.tar", limits, Path(arguments.repo), arguments.environment)
+        deploy_service(
+            found,
+            arguments.commit,
+            images / f"{service}.tar",
+            limits,
+            Path(arguments.repo),
+            arguments.environment,
+        )
 
 
 def rollback(arguments: argparse.Namespace, limits: Limits) -> None:
@@ -103,9 +112,13 @@ def rollback(arguments: argparse.Namespace, limits: Limits) -> None:
     current = ecs.running()
     revision = arguments.revision or ecs.last_stable(other_than=current)
     if arguments.revision:
-        revision = ecs_client.describe_task_definition(taskDefinition=revision)["taskDefinition"]["taskDefinitionArn"]
+        revision = ecs_client.describe_task_definition(taskDefinition=revision)["taskDefinition"][
+            "taskDefinitionArn"
+        ]
         if not ecs.is_stable(revision):
-            raise NoStableRevision(f"{revision} was never recorded as deployed and stable; not rolling back to it")
+            raise NoStableRevision(
+                f"{revision} was never recorded as deployed and stable; not rolling back to it"
+            )
     if revision == current:
         raise DeployError(f"{found.ecs_service} already runs {revision}")
     back_to(ecs, found, revision, limits)
@@ -113,10 +126,18 @@ def rollback(arguments: argparse.Namespace, limits: Limits) -> None:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="deploy", description=__doc__.split("\n\n")[0])
-    top.add_argument("--outputs", help="a JSON file of the Terraform outputs (default: terraform output)")
-    top.add_argument("--migration-timeout", type=float, default=float(os.environ.get("MIGRATION_TIMEOUT", 1800)))
-    top.add_argument("--stable-timeout", type=float, default=float(os.environ.get("STABLE_TIMEOUT", 1200)))
-    top.add_argument("--smoke-timeout", type=float, default=float(os.environ.get("SMOKE_TIMEOUT", 300)))
+    top.add_argument(
+        "--outputs", help="a JSON file of the Terraform outputs (default: terraform output)"
+    )
+    top.add_argument(
+        "--migration-timeout", type=float, default=float(os.environ.get("MIGRATION_TIMEOUT", 1800))
+    )
+    top.add_argument(
+        "--stable-timeout", type=float, default=float(os.environ.get("STABLE_TIMEOUT", 1200))
+    )
+    top.add_argument(
+        "--smoke-timeout", type=float, default=float(os.environ.get("SMOKE_TIMEOUT", 300))
+    )
     top.add_argument("--poll", type=float, default=float(os.environ.get("POLL_SECONDS", 6)))
     commands = top.add_subparsers(dest="command", required=True)
     ship = commands.add_parser("deploy", help="deploy the built images of a commit")
@@ -133,13 +154,18 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
-    limits = Limits(arguments.migration_timeout, arguments.stable_timeout, arguments.smoke_timeout, arguments.poll)
+    limits = Limits(
+        arguments.migration_timeout,
+        arguments.stable_timeout,
+        arguments.smoke_timeout,
+        arguments.poll,
+    )
     try:
         (deploy if arguments.command == "deploy" else rollback)(arguments, limits)
     except DeployError as error:
         print(f"deploy: {error}", file=sys.stderr)
         return 1
-    except (BotoCoreError, ClientError) as error:
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
         print(f"deploy: AWS refused a call: {error}", file=sys.stderr)
         return 1
     return 0

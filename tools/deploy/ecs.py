@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from tools.deploy.errors import MigrationFailed, MigrationTimedOut, NoStableRevision, NotStable
@@ -61,7 +61,9 @@ class Ecs:
         tags = {**_tags(described.get("tags", [])), COMMIT_TAG: commit}
         tags.pop(STABLE_TAG, None)
         fields["tags"] = [{"key": key, "value": value} for key, value in tags.items()]
-        arn: str = self.client.register_task_definition(**fields)["taskDefinition"]["taskDefinitionArn"]
+        arn: str = self.client.register_task_definition(**fields)["taskDefinition"][
+            "taskDefinitionArn"
+        ]
         return arn
 
     def migrate(self, definition: str, commit: str) -> None:
@@ -79,7 +81,9 @@ class Ecs:
         self.say(f"migration task {task} started")
         deadline = time.monotonic() + self.limits.migration
         while True:
-            described = self.client.describe_tasks(cluster=self.target.cluster, tasks=[task])["tasks"][0]
+            described = self.client.describe_tasks(cluster=self.target.cluster, tasks=[task])[
+                "tasks"
+            ][0]
             if described["lastStatus"] == "STOPPED":
                 break
             if time.monotonic() >= deadline:
@@ -87,11 +91,14 @@ class Ecs:
                     cluster=self.target.cluster, task=task, reason="deploy: migration time limit"
                 )
                 raise MigrationTimedOut(
-                    f"the migration task {task} ran past {self.limits.migration:g}s and was stopped; "
+                    f"the migration task {task} ran past {self.limits.migration:g}s "
+                    "and was stopped; "
                     "the service still runs its previous revision"
                 )
             time.sleep(self.limits.poll)
-        codes = [c.get("exitCode") for c in described["containers"] if c["name"] == MIGRATION_CONTAINER]
+        codes = [
+            c.get("exitCode") for c in described["containers"] if c["name"] == MIGRATION_CONTAINER
+        ]
         if codes != [0]:
             reason = described.get("stoppedReason", "")
             raise MigrationFailed(
@@ -101,13 +108,17 @@ class Ecs:
 
     def running(self) -> str:
         """The app revision the service is set to run."""
-        services = self.client.describe_services(cluster=self.target.cluster, services=[self.target.ecs_service])
+        services = self.client.describe_services(
+            cluster=self.target.cluster, services=[self.target.ecs_service]
+        )
         revision: str = services["services"][0]["taskDefinition"]
         return revision
 
     def commit_of(self, definition: str) -> str | None:
         """The commit a revision runs: its tag, else its image's tag (None if neither says)."""
-        described = self.client.describe_task_definition(taskDefinition=definition, include=["TAGS"])
+        described = self.client.describe_task_definition(
+            taskDefinition=definition, include=["TAGS"]
+        )
         tags = _tags(described.get("tags", []))
         if COMMIT_TAG in tags:
             return tags[COMMIT_TAG]
@@ -141,7 +152,7 @@ class Ecs:
 
     def mark_stable(self, definition: str) -> None:
         """Record that `definition` ran, settled and passed its smoke check."""
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.client.tag_resource(resourceArn=definition, tags=[{"key": STABLE_TAG, "value": now}])
 
     def is_stable(self, definition: str) -> bool:
@@ -152,11 +163,17 @@ class Ecs:
     def last_stable(self, other_than: str) -> str:
         """The most recently stable app revision other than `other_than`."""
         listed = self.client.list_task_definitions(
-            familyPrefix=self.target.app_family, status="ACTIVE", sort="DESC", maxResults=RECENT_REVISIONS
+            familyPrefix=self.target.app_family,
+            status="ACTIVE",
+            sort="DESC",
+            maxResults=RECENT_REVISIONS,
         )["taskDefinitionArns"]
         stable = []
         for arn in listed:
-            if arn == other_than or arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] != self.target.app_family:
+            if (
+                arn == other_than
+                or arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] != self.target.app_family
+            ):
                 continue
             tags = _tags(self.client.list_tags_for_resource(resourceArn=arn).get("tags", []))
             if STABLE_TAG in tags:
@@ -166,4 +183,4 @@ class Ecs:
                 f"no revision of {self.target.app_family} besides {other_than} was ever recorded "
                 "as deployed and stable"
             )
-        return max(stable)[2]
+        return str(max(stable)[2])

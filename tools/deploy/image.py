@@ -30,10 +30,15 @@ def push(ecr: Any, target: Target, archive: Path, tag: str) -> str:
     if already_pushed(ecr, target, tag):
         return image
     if not archive.is_file():
-        raise DeployError(f"{archive} does not exist: build it with .ci/build-image {target.service} {tag} {archive}")
+        raise DeployError(
+            f"{archive} does not exist: "
+            f"build it with .ci/build-image {target.service} {tag} {archive}"
+        )
     skopeo = shutil.which("skopeo")
     if skopeo is None:
-        raise DeployError("skopeo is needed to push the image (.ci/install-image-tools installs it)")
+        raise DeployError(
+            "skopeo is needed to push the image (.ci/install-image-tools installs it)"
+        )
     token = ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
     user, password = base64.b64decode(token).decode().split(":", 1)
     host = target.repository_url.split("/", 1)[0]

@@ -3,6 +3,7 @@ older than the one the environment runs, is refused."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from tools.deploy.errors import OutOfOrder
 
 
 def _git(repo: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *arguments], cwd=repo, capture_output=True, text=True, check=False)
+    command = [shutil.which("git") or "git", *arguments]
+    return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
 
 
 def newest_on_main(repo: Path) -> str:
@@ -18,7 +20,9 @@ def newest_on_main(repo: Path) -> str:
     _git(repo, "fetch", "--quiet", "origin", "+refs/heads/main:refs/remotes/origin/main")
     found = _git(repo, "rev-parse", "--verify", "--quiet", "refs/remotes/origin/main^{commit}")
     if found.returncode != 0:
-        raise OutOfOrder("origin/main is unknown here: check out with the full history (fetch-depth: 0)")
+        raise OutOfOrder(
+            "origin/main is unknown here: check out with the full history (fetch-depth: 0)"
+        )
     return found.stdout.strip()
 
 
@@ -27,7 +31,8 @@ def check(repo: Path, commit: str, running: str | None, environment: str) -> Non
     main = newest_on_main(repo)
     if not main.startswith(commit) and not commit.startswith(main):
         raise OutOfOrder(
-            f"{commit} is no longer the newest commit on main ({main} is): the run for {main[:12]} deploys it"
+            f"{commit} is no longer the newest commit on main ({main} is): "
+            f"the run for {main[:12]} deploys it"
         )
     if not running or running == commit:
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,17 +45,22 @@ def terraform_outputs(environment: str) -> dict[str, Any]:
     if not (root / ".terraform").is_dir():
         bucket = os.environ.get("TF_STATE_BUCKET")
         if not bucket:
-            raise DeployError(f"{root} is not initialised: run terraform init there or set TF_STATE_BUCKET")
+            raise DeployError(
+                f"{root} is not initialised: run terraform init there or set TF_STATE_BUCKET"
+            )
         region = os.environ.get("TF_STATE_REGION") or os.environ.get("AWS_REGION", "")
-        _terraform(root, "init", "-input=false", "-lockfile=readonly",
-                   f"-backend-config=bucket={bucket}", f"-backend-config=region={region}")  # fmt: skip
+        backend = [f"-backend-config=bucket={bucket}", f"-backend-config=region={region}"]
+        _terraform(root, "init", "-input=false", "-lockfile=readonly", *backend)
     raw = json.loads(_terraform(root, "output", "-json"))
     return {name: value["value"] for name, value in raw.items()}
 
 
 def _terraform(root: Path, *arguments: str) -> str:
     completed = subprocess.run(
-        ["terraform", f"-chdir={root}", *arguments], capture_output=True, text=True, check=False
+        [shutil.which("terraform") or "terraform", f"-chdir={root}", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if completed.returncode != 0:
         raise DeployError(f"terraform {arguments[0]} failed in {root}:\n{completed.stderr[-2000:]}")
@@ -65,11 +71,11 @@ def target(outputs: dict[str, Any], service: str) -> Target:
     """The API from the top-level outputs, another service from its service_<name> output."""
     if "cluster_name" not in outputs:
         raise DeployError("the environment has no outputs yet: run terraform apply there first")
+    names: dict[str, Any] = outputs
     if service == API:
-        names = outputs
         url = outputs["service_url"]
     else:
-        names = outputs.get(f"service_{service}")
+        names = outputs.get(f"service_{service}") or {}
         if not names:
             raise DeployError(
                 f"the environment has no service {service!r} (no service_{service} output): "

@@ -15,7 +15,9 @@ def ready(url: str, limit: float, poll: float) -> None:
     last = "no answer"
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/ready", timeout=10) as response:  # noqa: S310  # nosec B310
+            # The URL is the service's own http(s) address from the Terraform outputs.
+            request = urllib.request.Request(f"{url}/ready")  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  # nosec
                 if response.status == 200:
                     return
                 last = f"HTTP {response.status}"
@@ -24,5 +26,7 @@ def ready(url: str, limit: float, poll: float) -> None:
         except OSError as error:
             last = str(error)
         if time.monotonic() >= deadline:
-            raise SmokeCheckFailed(f"{url}/ready did not answer 200 within {limit:g}s (last: {last})")
+            raise SmokeCheckFailed(
+                f"{url}/ready did not answer 200 within {limit:g}s (last: {last})"
+            )
         time.sleep(poll)

@@ -23,10 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import boto3  # pants: no-infer-dep (comes with moto[server])
+import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
 import pytest
 import requests
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ecs import models as ecs_models
 from moto.moto_api import state_manager
 from moto.server import ThreadedMotoServer
@@ -34,6 +33,7 @@ from moto.server import ThreadedMotoServer
 from libs.testing.processes import free_port
 
 REGION = "eu-west-1"
+ACCOUNT = "123456789012"  # moto's account when the credentials name none
 SERVICES = ("api", "orders")
 
 
@@ -46,12 +46,12 @@ class Fleet:
     not_ready: set[str] = field(default_factory=set)
 
     def backend(self) -> Any:
-        return ecs_models.ecs_backends[DEFAULT_ACCOUNT_ID][REGION]
+        return ecs_models.ecs_backends[ACCOUNT][REGION]
 
     def running_tag(self, service: str) -> str:
         """The image tag of the revision the ECS service `service` is set to run."""
         backend = self.backend()
-        (found,) = [s for s in backend.services.values() if s.name == service]
+        (found,) = (s for s in backend.services.values() if s.name == service)
         definition = backend.describe_task_definition(found.task_definition)
         return str(definition.container_definitions[0]["image"]).rsplit(":", 1)[-1]
 
@@ -78,11 +78,14 @@ def fleet(monkeypatch: pytest.MonkeyPatch) -> Iterator[Fleet]:
         before = self._get_service(properties.get("cluster", "default"), properties["service"])
         previous = before.task_definition
         service = update_service(self, properties)
-        failed = tag_of(self.describe_task_definition(service.task_definition)) in fleet.failing_rollouts
+        failed = (
+            tag_of(self.describe_task_definition(service.task_definition)) in fleet.failing_rollouts
+        )
         if failed:  # the circuit breaker: the old revision is primary again
             service.task_definition = previous
         service.deployments = [
-            {**service.deployments[0], "status": "PRIMARY", "taskDefinition": service.task_definition,
+            {**service.deployments[0], "status": "PRIMARY",
+             "taskDefinition": service.task_definition,
              "rolloutState": "FAILED" if failed else "COMPLETED",
              "rolloutStateReason": "tasks failed to start" if failed else "completed",
              "runningCount": service.desired_count}
@@ -149,7 +152,7 @@ def ready_server(fleet: Fleet) -> Iterator[str]:
     """The load balancer's stand-in: /<service>/ready is 200 unless its image is not ready."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802  # the name http.server calls
+        def do_GET(self) -> None:  # the name http.server calls
             parts = self.path.strip("/").split("/")
             service = parts[0] if len(parts) > 1 else "api"
             name = f"{service}-service"
@@ -175,7 +178,13 @@ def environment(aws: Any, registry: str, ready_server: str, tmp_path: Path) -> P
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})  # as infra/ sets it
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
     group = ec2.create_security_group(GroupName="svc", Description="svc", VpcId=vpc)["GroupId"]
-    network = {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group], "assignPublicIp": "DISABLED"}}
+    network = {
+        "awsvpcConfiguration": {
+            "subnets": [subnet],
+            "securityGroups": [group],
+            "assignPublicIp": "DISABLED",
+        }
+    }
     ecs.create_cluster(clusterName="staging")
     outputs: dict[str, Any] = {"region": REGION, "cluster_name": "staging"}
     for service in SERVICES:
@@ -224,7 +233,13 @@ class Main:
 
 def git(cwd: Path, *arguments: str) -> str:
     identity = ["-c", "user.name=deploy test", "-c", "user.email=deploy@example.invalid"]
-    completed = subprocess.run(["git", *identity, *arguments], cwd=cwd, check=True, capture_output=True, text=True)
+    completed = subprocess.run(
+        [shutil.which("git") or "git", *identity, *arguments],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return completed.stdout.strip()
 
 
@@ -274,9 +289,15 @@ def oci_archive(path: Path, marker: str) -> Path:
         "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", **layer_ref}],
     }
     manifest_ref = blob(json.dumps(manifest).encode())
-    index = {"schemaVersion": 2, "manifests": [{"mediaType": manifest["mediaType"], **manifest_ref}]}
+    index = {
+        "schemaVersion": 2,
+        "manifests": [{"mediaType": manifest["mediaType"], **manifest_ref}],
+    }
     with tarfile.open(path, "w") as archive:
-        files = {"oci-layout": b'{"imageLayoutVersion": "1.0.0"}', "index.json": json.dumps(index).encode()}
+        files = {
+            "oci-layout": b'{"imageLayoutVersion": "1.0.0"}',
+            "index.json": json.dumps(index).encode(),
+        }
         files.update({f"blobs/sha256/{d.split(':')[1]}": data for d, data in blobs.items()})
         for name, data in files.items():
             info = tarfile.TarInfo(name)

@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 from moto.moto_api import state_manager
 
 from tools.deploy.cli import main as deploy_tool
-from tools.deploy.tests.conftest import Fleet, Main, images
+from tools.deploy.tests.conftest import Main, images
 
 FAST = ["--poll", "0.05", "--stable-timeout", "5", "--smoke-timeout", "1"]
 
@@ -20,15 +19,29 @@ def run(outputs: Path, *arguments: str) -> int:
     return deploy_tool(["--outputs", str(outputs), *FAST, *arguments])
 
 
-def ship(outputs: Path, main: Main, commit: str, tmp_path: Path, *extra: str, services=("api",)) -> int:
+def ship(
+    outputs: Path, main: Main, commit: str, tmp_path: Path, *extra: str, services=("api",)
+) -> int:
     """Push `commit` to main, build (stand-in) images for it, deploy them to staging."""
     main.push(commit)
     built = images(tmp_path / f"images-{commit[:8]}", commit, services)
-    return run(outputs, *extra, "deploy", "staging", commit, "--images", str(built), "--repo", str(main.clone))
+    return run(
+        outputs,
+        *extra,
+        "deploy",
+        "staging",
+        commit,
+        "--images",
+        str(built),
+        "--repo",
+        str(main.clone),
+    )
 
 
 def service_of(aws: Any, name: str = "api-service") -> dict[str, Any]:
-    service: dict[str, Any] = aws("ecs").describe_services(cluster="staging", services=[name])["services"][0]
+    service: dict[str, Any] = aws("ecs").describe_services(cluster="staging", services=[name])[
+        "services"
+    ][0]
     return service
 
 
@@ -60,7 +73,9 @@ def test_a_deploy_pushes_migrates_rolls_out_checks_and_records_it_stable(
     assert "migrations applied" in capsys.readouterr().err
 
 
-def test_a_failed_migration_leaves_the_service_on_its_revision(aws, environment, main, fleet, tmp_path, capsys) -> None:
+def test_a_failed_migration_leaves_the_service_on_its_revision(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
     commit = main.commits[0]
     # moto runs no container: the migration's exit code is set on the task moto creates.
     fleet.failing_migrations.add(commit)
@@ -71,7 +86,9 @@ def test_a_failed_migration_leaves_the_service_on_its_revision(aws, environment,
     assert service_of(aws)["taskDefinition"].endswith("api-app:1")
 
 
-def test_a_migration_past_its_limit_is_stopped(aws, environment, main, fleet, tmp_path, capsys) -> None:
+def test_a_migration_past_its_limit_is_stopped(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
     # moto moves a task one state further each time it is described; here it never stops.
     state_manager.set_transition("ecs::task", {"progression": "manual", "times": 1_000_000})
 
@@ -100,7 +117,9 @@ def test_a_failed_smoke_check_rolls_back_to_the_last_stable_revision(
     assert "stable-at" not in tags(aws, stable.replace(":2", ":3"))
 
 
-def test_a_rollout_the_circuit_breaker_rejects_rolls_back(aws, environment, main, fleet, tmp_path, capsys) -> None:
+def test_a_rollout_the_circuit_breaker_rejects_rolls_back(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
     good, broken = main.commits[0], main.commits[1]
     assert ship(environment, main, good, tmp_path) == 0
     stable = service_of(aws)["taskDefinition"]
@@ -128,7 +147,9 @@ def test_rollback_goes_to_the_last_stable_revision_not_one_that_never_ran(
     assert "runs" in capsys.readouterr().err
 
 
-def test_rollback_refuses_a_revision_never_recorded_stable(aws, environment, main, fleet, tmp_path, capsys) -> None:
+def test_rollback_refuses_a_revision_never_recorded_stable(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
     assert ship(environment, main, main.commits[0], tmp_path) == 0
 
     # api-app:1 is Terraform's, with the never-pushed `initial` image.
@@ -137,7 +158,9 @@ def test_rollback_refuses_a_revision_never_recorded_stable(aws, environment, mai
     assert "never recorded as deployed and stable" in capsys.readouterr().err
 
 
-def test_rollback_without_an_earlier_stable_revision_says_so(aws, environment, main, fleet, tmp_path, capsys) -> None:
+def test_rollback_without_an_earlier_stable_revision_says_so(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
     assert ship(environment, main, main.commits[0], tmp_path) == 0
 
     assert run(environment, "rollback", "staging") == 1
@@ -145,19 +168,25 @@ def test_rollback_without_an_earlier_stable_revision_says_so(aws, environment, m
     assert "was ever recorded as deployed and stable" in capsys.readouterr().err
 
 
-def test_a_commit_that_is_no_longer_mains_newest_is_refused(aws, environment, main, fleet, tmp_path, capsys) -> None:
+def test_a_commit_that_is_no_longer_mains_newest_is_refused(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
     older, newer = main.commits[0], main.commits[1]
     main.push(newer)
     built = images(tmp_path / "images", older)
 
-    code = run(environment, "deploy", "staging", older, "--images", str(built), "--repo", str(main.clone))
+    code = run(
+        environment, "deploy", "staging", older, "--images", str(built), "--repo", str(main.clone)
+    )
 
     assert code == 1
     assert f"{older} is no longer the newest commit on main ({newer} is)" in capsys.readouterr().err
     assert service_of(aws)["taskDefinition"].endswith("api-app:1")
 
 
-def test_a_commit_older_than_what_runs_is_refused(aws, environment, main, fleet, tmp_path, capsys) -> None:
+def test_a_commit_older_than_what_runs_is_refused(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
     older, newer = main.commits[0], main.commits[1]
     assert ship(environment, main, newer, tmp_path) == 0
     # main moved back to an older commit (a force push): the deploy still refuses to go back.
@@ -167,7 +196,9 @@ def test_a_commit_older_than_what_runs_is_refused(aws, environment, main, fleet,
     assert f"{older} is older than {newer}, which staging runs already" in capsys.readouterr().err
 
 
-def test_every_service_listed_is_deployed_with_its_own_migration(aws, environment, main, fleet, tmp_path) -> None:
+def test_every_service_listed_is_deployed_with_its_own_migration(
+    aws, environment, main, fleet, tmp_path
+) -> None:
     commit = main.commits[0]
 
     assert ship(environment, main, commit, tmp_path, services=("api", "orders")) == 0
@@ -176,11 +207,15 @@ def test_every_service_listed_is_deployed_with_its_own_migration(aws, environmen
         running = service_of(aws, f"{service}-service")["taskDefinition"]
         assert running.endswith(f"{service}-app:2")
         assert image_of(aws, running).endswith(f"/staging-{service}:{commit}")
-        migration = aws("ecs").describe_task_definition(taskDefinition=f"{service}-migrate")["taskDefinition"]
+        migration = aws("ecs").describe_task_definition(taskDefinition=f"{service}-migrate")[
+            "taskDefinition"
+        ]
         assert migration["revision"] == 2
 
 
-def test_no_service_changed_deploys_nothing(aws, environment, main, fleet, tmp_path, capsys) -> None:
+def test_no_service_changed_deploys_nothing(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
     built = tmp_path / "images"
     built.mkdir()
     (built / "services.txt").write_text("")
