@@ -1,8 +1,10 @@
 """The rehearsal's runner account: a non-root user, with passwordless sudo as on GitHub's runners.
 
-Run as root, steps run as `nobody`, and a `sudo` on their PATH asks this process (root) over a
-Unix socket to run the command, which is what the runner's passwordless sudo does. Run as a
-non-root user (GitHub's own runner), steps run as that user and the real sudo is used.
+Run as root, steps run as a system user of the rehearsal's own with a home directory, as GitHub's
+`runner` has (tools fall back to the account's home where a sandbox drops HOME), and a `sudo` on
+their PATH asks this process (root) over a Unix socket to run the command, which is what the
+runner's passwordless sudo does. Run as a non-root user (GitHub's own runner), steps run as that
+user and the real sudo is used.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import shutil
 import socket
 import socketserver
 import subprocess
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-UNPRIVILEGED = "nobody"
+USER = "workflow-rehearsal"
 # sudo's secure_path on Debian and Ubuntu: what a command run with sudo finds without -E.
 SECURE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -58,6 +61,7 @@ class Account:
 
     uid: int
     gid: int
+    home: Path
     shim_sudo: bool
 
     def own(self, *paths: Path) -> None:
@@ -79,12 +83,23 @@ class Account:
         return {"user": self.uid, "group": self.gid, "extra_groups": []}
 
 
-def account() -> Account:
-    """nobody when this process is root, else the current user."""
+def account(home: Path) -> Account:
+    """The rehearsal's user (made once, with `home`) when this process is root, else the current
+    user with a `home` of the rehearsal's own beside its real one."""
     if os.geteuid() != 0:
-        return Account(os.geteuid(), os.getegid(), shim_sudo=False)
-    entry = pwd.getpwnam(UNPRIVILEGED)
-    return Account(entry.pw_uid, entry.pw_gid, shim_sudo=True)
+        home.mkdir(parents=True, exist_ok=True)
+        return Account(os.geteuid(), os.getegid(), home, shim_sudo=False)
+    try:
+        entry = pwd.getpwnam(USER)
+    except KeyError:
+        useradd = shutil.which("useradd") or "/usr/sbin/useradd"
+        arguments = ["--system", "--no-create-home", "--home-dir", str(home), "--shell", "/bin/bash"]
+        subprocess.run([useradd, *arguments, USER], check=True, capture_output=True)
+        entry = pwd.getpwnam(USER)
+    found = Account(entry.pw_uid, entry.pw_gid, Path(entry.pw_dir), shim_sudo=True)
+    found.home.mkdir(parents=True, exist_ok=True)
+    os.chown(found.home, found.uid, found.gid)
+    return found
 
 
 class _Handler(socketserver.StreamRequestHandler):

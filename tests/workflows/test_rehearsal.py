@@ -48,19 +48,19 @@ def osv_reachable() -> bool:
     return True
 
 
+KEPT = Path(tempfile.gettempdir()) / "workflow-rehearsal"
+
+
 @pytest.fixture(scope="module")
 def runner() -> Account:
-    return account()
+    return account(KEPT / "home")
 
 
 @pytest.fixture(scope="module")
 def kept(runner: Account) -> Path:
     """Kept between runs, as a runner's tool cache and Pants caches are: HOME and the toolcache."""
-    root = Path(tempfile.gettempdir()) / f"workflow-rehearsal-{runner.uid}"
-    for name in ("home", "toolcache"):
-        (root / name).mkdir(parents=True, exist_ok=True)
-    runner.own(root / "home")
-    return root
+    (KEPT / "toolcache").mkdir(parents=True, exist_ok=True)
+    return KEPT
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +151,7 @@ def rehearse(
         rehearsal = Rehearsal(
             site=site,
             runner=runner,
-            home=kept / "home",
+            home=runner.home,
             scratch=work,
             event=event,
             services={"postgres": {"ports": {"5432": str(postgres)}}},
