@@ -131,9 +131,8 @@ class Evaluator:
         """A workflow value with every `${{ }}` replaced (recursively in mappings and lists)."""
         if isinstance(value, str):
             whole = _TEMPLATE.fullmatch(value.strip())
-            if whole:
-                result = self.evaluate(whole.group(1))
-                return result if not isinstance(result, str) else result
+            if whole:  # a value that is one expression keeps its type
+                return self.evaluate(whole.group(1))
             return _TEMPLATE.sub(lambda m: _text(self.evaluate(m.group(1))), value)
         if isinstance(value, dict):
             return {key: self.substitute(item) for key, item in value.items()}

@@ -13,7 +13,6 @@ import json
 import os
 import pwd
 import shutil
-import socket
 import socketserver
 import subprocess
 import threading
@@ -145,11 +144,3 @@ def sudo_broker(directory: Path, runner: Account) -> Iterator[dict[str, str]]:
         server.server_close()
         path.unlink(missing_ok=True)
 
-
-def reachable(port: int) -> bool:
-    """Whether something listens on 127.0.0.1:`port`."""
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-    except OSError:
-        return False
-    return True
