@@ -183,9 +183,11 @@ def upload_artifact(site: Site, job: JobState, inputs: Mapping[str, Any]) -> Non
             raise StepFailed(f"upload-artifact: no files at {inputs['path']}")
         return
     target.mkdir(parents=True)
-    for path in found:
-        copy = shutil.copytree if path.is_dir() else shutil.copy2
-        copy(path, target / path.name)
+    for path in found:  # a directory's files go to the artifact's root, as GitHub stores them
+        if path.is_dir():
+            shutil.copytree(path, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(path, target / path.name)
 
 
 def download_artifact(site: Site, job: JobState, inputs: Mapping[str, Any]) -> None:
