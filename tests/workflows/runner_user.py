@@ -92,7 +92,14 @@ def account(home: Path) -> Account:
         entry = pwd.getpwnam(USER)
     except KeyError:
         useradd = shutil.which("useradd") or "/usr/sbin/useradd"
-        arguments = ["--system", "--no-create-home", "--home-dir", str(home), "--shell", "/bin/bash"]
+        arguments = [
+            "--system",
+            "--no-create-home",
+            "--home-dir",
+            str(home),
+            "--shell",
+            "/bin/bash",
+        ]
         subprocess.run([useradd, *arguments, USER], check=True, capture_output=True)
         entry = pwd.getpwnam(USER)
     found = Account(entry.pw_uid, entry.pw_gid, Path(entry.pw_dir), shim_sudo=True)
@@ -143,4 +150,3 @@ def sudo_broker(directory: Path, runner: Account) -> Iterator[dict[str, str]]:
         server.shutdown()
         server.server_close()
         path.unlink(missing_ok=True)
-
