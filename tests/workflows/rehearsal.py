@@ -207,7 +207,7 @@ class JobRun:
         self.state.env.update(_pairs(files["env"].read_text()))
         self.state.path[:0] = reversed(files["path"].read_text().split())
         if completed.returncode != 0:
-            raise StepFailed(f"exit {completed.returncode}:\n{completed.stdout[-6000:]}")
+            raise StepFailed(f"exit {completed.returncode}:\n{_ends(completed.stdout)}")
         return completed.stdout, _pairs(files["output"].read_text())
 
     def environment(self, step_env: Mapping[str, str], files: Mapping[str, Path]) -> dict[str, str]:
@@ -245,6 +245,13 @@ class JobRun:
         return env
 
 
+def _ends(output: str, size: int = 3000) -> str:
+    """The start and the end of a long output: where a failure begins, and how it ends."""
+    if len(output) <= 2 * size:
+        return output
+    return f"{output[:size]}\n[...]\n{output[-size:]}"
+
+
 def _pairs(text: str) -> dict[str, str]:
     """NAME=value lines, as steps write them to GITHUB_ENV and GITHUB_OUTPUT."""
     return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
@@ -252,7 +259,7 @@ def _pairs(text: str) -> dict[str, str]:
 
 def failures(results: list[StepResult]) -> list[str]:
     """The failed steps, each with the end of its output."""
-    return [f"{r.job}: {r.name}: {r.output[-3000:]}" for r in results if r.outcome == "failure"]
+    return [f"{r.job}: {r.name}: {r.output}" for r in results if r.outcome == "failure"]
 
 
 def ran(results: list[StepResult]) -> list[tuple[str, str]]:
