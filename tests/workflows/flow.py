@@ -23,6 +23,8 @@ NOT_PULL_REQUEST = "github.event_name != 'pull_request'"
 ON_MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 CHANGED_ONLY = ("--changed-since=origin/main", "--changed-dependents=transitive")
 ENVIRONMENTS = ("staging", "production")
+# The non-root tests, and the tests tagged root, which run through sudo.
+TEST_SCRIPTS = (".ci/test", ".ci/test-root")
 
 
 def _command(step: Mapping) -> list[str]:
@@ -41,21 +43,39 @@ def pull_request_problems(ci: Mapping) -> list[str]:
     problems = []
     if "pull_request" not in triggers(ci):
         problems.append("ci.yml does not run on pull requests")
-    runs = [
-        (str(step.get("if", "")), _command(step))
-        for job in jobs(ci).values()
-        for step in steps(job)
-        if _command(step)[:1] == [".ci/test"]
-    ]
-    on_pr = [words for condition, words in runs if condition == ON_PULL_REQUEST]
-    on_main = [words for condition, words in runs if condition == NOT_PULL_REQUEST]
-    if not on_pr or not all(set(CHANGED_ONLY) <= set(words) for words in on_pr):
-        problems.append("pull requests do not test only what changed since origin/main")
-    if not on_main or any(words != [".ci/test"] for words in on_main):
-        problems.append("pushes to main do not run every test")
-    if len(runs) != len(on_pr) + len(on_main):
-        problems.append("a test step runs whatever the event")
+    for script in TEST_SCRIPTS:
+        runs = [
+            (str(step.get("if", "")), _command(step))
+            for job in jobs(ci).values()
+            for step in steps(job)
+            if _command(step)[:1] == [script]
+        ]
+        on_pr = [words for condition, words in runs if condition == ON_PULL_REQUEST]
+        on_main = [words for condition, words in runs if condition == NOT_PULL_REQUEST]
+        if not on_pr or not all(set(CHANGED_ONLY) <= set(words) for words in on_pr):
+            problems.append(
+                f"pull requests do not run {script} on only what changed since origin/main"
+            )
+        if not on_main or any(words != [script] for words in on_main):
+            problems.append(f"pushes to main do not run every test of {script}")
+        if len(runs) != len(on_pr) + len(on_main):
+            problems.append(f"a {script} step runs whatever the event")
     return problems
+
+
+def order_problems(ci: Mapping) -> list[str]:
+    """Runs on main share one concurrency group and are never cancelled, so they finish in order."""
+    concurrency = ci.get("concurrency") or {}
+    group = str(concurrency.get("group", ""))
+    cancel = str(concurrency.get("cancel-in-progress", ""))
+    if "run_id" in group or "github.ref" not in group:
+        return [
+            "ci.yml: each run on main has a concurrency group of its own, "
+            "so they may finish out of order"
+        ]
+    if cancel not in ("false", "${{ github.event_name == 'pull_request' }}"):
+        return ["ci.yml: a new run on main may cancel one that is deploying"]
+    return []
 
 
 def testing_problems(ci: Mapping) -> list[str]:
@@ -83,6 +103,15 @@ def testing_problems(ci: Mapping) -> list[str]:
         ]
         if not terraform or terraform[0] > tests[0]:
             problems.append(f"job {name} tests before a pinned Terraform is set up")
+        versions = [
+            str((step.get("with") or {}).get("python-version", "")).split()
+            for step in job_steps[: tests[0]]
+            if action(step) == "actions/setup-python"
+        ]
+        if not versions or versions[-1][-1:] != ["3.11"] or "3.9" not in versions[-1]:
+            problems.append(
+                f"job {name} tests without Python 3.9 (Pants) beside 3.11 (the default)"
+            )
         if not any(
             action(step) == "actions/upload-artifact"
             and "always()" in str(step.get("if", ""))
@@ -109,7 +138,7 @@ def deploy_problems(ci: Mapping, cd: Mapping) -> list[str]:
     builders = {
         name
         for name, job in jobs(cd).items()
-        if any(_command(step)[:2] == [".ci/build-image", "$GITHUB_SHA"] for step in steps(job))
+        if any(_command(step)[:2] == [".ci/build-images", "$GITHUB_SHA"] for step in steps(job))
     }
     deployers: dict[str, str] = {}
     for name, job in jobs(cd).items():
@@ -142,6 +171,11 @@ def _deploy_job_problems(name: str, job: Mapping) -> list[str]:
         _command(step)[:3] == [".ci/deploy", environment, "$GITHUB_SHA"] for step in steps(job)
     ):
         problems.append(f"cd.yml: job {name} does not deploy the commit to {environment}")
+    if not any(
+        action(step) == "actions/checkout" and (step.get("with") or {}).get("fetch-depth") == 0
+        for step in steps(job)
+    ):
+        problems.append(f"cd.yml: job {name} has no history of main to check the order against")
     return problems
 
 
@@ -149,4 +183,9 @@ def all_flow_problems(root: Path) -> list[str]:
     """Every flow rule over the repository's ci.yml and cd.yml."""
     ci = load(root / WORKFLOWS / "ci.yml")
     cd = load(root / WORKFLOWS / "cd.yml")
-    return pull_request_problems(ci) + testing_problems(ci) + deploy_problems(ci, cd)
+    return (
+        pull_request_problems(ci)
+        + order_problems(ci)
+        + testing_problems(ci)
+        + deploy_problems(ci, cd)
+    )

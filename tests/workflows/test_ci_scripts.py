@@ -25,9 +25,13 @@ def test_start_postgres_uses_the_database_ci_provides() -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        pytest.param(["qa", "abc123"], "unknown environment 'qa'", id="unknown-environment"),
-        pytest.param(["staging", "abc;rm -rf /"], "not a valid image tag", id="unsafe-tag"),
-        pytest.param(["production"], "usage:", id="no-tag"),
+        pytest.param(
+            ["qa", "abc123", "dist/images"], "unknown environment 'qa'", id="unknown-environment"
+        ),
+        pytest.param(
+            ["staging", "abc;rm -rf /", "dist/images"], "not a valid image tag", id="unsafe-tag"
+        ),
+        pytest.param(["production", "abc123"], "usage:", id="no-images"),
     ],
 )
 def test_deploy_refuses_before_touching_anything(arguments: list[str], message: str) -> None:
@@ -37,8 +41,15 @@ def test_deploy_refuses_before_touching_anything(arguments: list[str], message: 
     assert message in result.stderr
 
 
+def test_build_image_refuses_a_name_that_is_no_service() -> None:
+    result = run(".ci/build-image", "../api", "abc123", "dist/images/api.tar")
+
+    assert result.returncode == 2
+    assert "not a service name" in result.stderr
+
+
 def test_build_image_refuses_an_invalid_tag() -> None:
-    result = run(".ci/build-image", "Not A Tag", "dist/image/api.tar")
+    result = run(".ci/build-image", "api", "Not A Tag", "dist/images/api.tar")
 
     assert result.returncode == 2
     assert "not a valid image tag" in result.stderr

@@ -56,9 +56,10 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # tools/deploy stops a migration task that runs past its time limit.
   statement {
     sid       = "WatchTasks"
-    actions   = ["ecs:DescribeTasks"]
+    actions   = ["ecs:DescribeTasks", "ecs:StopTask"]
     resources = ["${local.ecs_prefix}:task/${local.cluster_name}/*"]
   }
 
