@@ -28,7 +28,7 @@ repository=${OUT_ecr_repository_url#*/}
 
 versions=$(aws secretsmanager describe-secret --secret-id "$OUT_signing_key_secret_arn" \
   --query 'length(keys(VersionIdsToStages || `{}`))' --output text)
-[ "$versions" != 0 ] || die "SECRET_KEY has no value yet: run infra/scripts/init-secrets.sh ${SERVICE:+--service $SERVICE }$environment"
+[ "$versions" != 0 ] || die "the token key secret has no value yet: run infra/scripts/init-secrets.sh ${SERVICE:+--service $SERVICE }$environment"
 
 if aws ecr describe-images --repository-name "$repository" --image-ids "imageTag=$tag" >/dev/null 2>&1; then
   say "$image is already in ECR; not pushing"

@@ -12,6 +12,7 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
 import pytest
+from tools.scaffold.cli import main as scaffold
 
 from infra.tests.harness import Terraform
 from infra.tests.moto_server import (
@@ -21,7 +22,6 @@ from infra.tests.moto_server import (
     provider_override,
 )
 from infra.tests.scripts import run_script
-from tools.scaffold.cli import main as scaffold
 
 REGION = "eu-west-1"
 GITHUB_REPOSITORY = "acme/api"
