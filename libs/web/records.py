@@ -40,9 +40,9 @@ def contains(text: str) -> str:
 class Records(Generic[ModelT]):
     """The current caller's records of `model`.
 
-    `sorts` maps each allowed `sort` argument ("name", "-name") to its column; the id breaks
-    ties the same way, so that pages never overlap or skip a record. `search` names the
-    string column the list's filter of the same name matches, ignoring case.
+    `sort_columns` are the columns a list may be sorted by (`sort=name`, or `sort=-name` for
+    descending); the id breaks ties the same way, so that pages never overlap or skip a record.
+    `search` names the string column the list's filter of the same name matches, ignoring case.
     """
 
     def __init__(
