@@ -11,8 +11,6 @@ from flask_sqlalchemy import SQLAlchemy
 from libs.config import ServiceSettings
 from libs.db.connections import init_connections
 
-EXTENSION_KEY = "database"
-
 
 def engine_options(settings: ServiceSettings) -> dict[str, object]:
     """Pool and timeout options for the configured database."""
@@ -44,16 +42,9 @@ def init_database(
         with app.app_context():
             init_connections(db.engine)
     Migrate(app, db, directory=str(migrations_dir))
-    app.extensions[EXTENSION_KEY] = migrations_dir
-
-
-def migrations_dir(app: Flask) -> Path:
-    """Where the migrations of `app`'s database are."""
-    directory: Path = app.extensions[EXTENSION_KEY]
-    return directory
 
 
 def upgrade_to_head(app: Flask) -> None:
     """Apply every pending migration."""
     with app.app_context():
-        upgrade(directory=str(migrations_dir(app)))
+        upgrade()  # in the directory given to Migrate
