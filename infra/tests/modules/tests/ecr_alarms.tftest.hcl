@@ -51,76 +51,81 @@ run "alarms_notify_the_topic" {
 
   assert {
     condition = alltrue([
-      for alarm in [
-        aws_cloudwatch_metric_alarm.error_rate,
-        aws_cloudwatch_metric_alarm.healthy_hosts,
-        aws_cloudwatch_metric_alarm.running_tasks,
-        aws_cloudwatch_metric_alarm.p99_latency,
-        aws_cloudwatch_metric_alarm.cpu,
-        aws_cloudwatch_metric_alarm.db_cpu,
-        aws_cloudwatch_metric_alarm.db_free_storage,
-        aws_cloudwatch_metric_alarm.db_connections,
-      ] : alarm.alarm_actions == toset([var.alarm_topic_arn]) && alarm.ok_actions == toset([var.alarm_topic_arn])
+      for alarm in concat(values(aws_cloudwatch_metric_alarm.metric), values(aws_cloudwatch_metric_alarm.expression)) : alarm.alarm_actions == toset([var.alarm_topic_arn]) && alarm.ok_actions == toset([var.alarm_topic_arn])
     ])
     error_message = "Every alarm must notify the SNS topic when it fires and when it clears."
   }
 
   assert {
+    condition = output.alarm_names == {
+      error_rate      = "api-test-5xx-rate"
+      healthy_hosts   = "api-test-healthy-hosts"
+      running_tasks   = "api-test-running-tasks"
+      p99_latency     = "api-test-p99-latency"
+      cpu             = "api-test-cpu"
+      db_cpu          = "api-test-db-cpu"
+      db_free_storage = "api-test-db-free-storage"
+      db_connections  = "api-test-db-connections"
+    }
+    error_message = "The service has its eight alarms, under the names they had before they became tables."
+  }
+
+  assert {
     condition = (
-      length([for q in aws_cloudwatch_metric_alarm.error_rate.metric_query : q if try(q.metric[0].metric_name == "HTTPCode_Target_5XX_Count" && q.metric[0].dimensions.TargetGroup == var.target_group_arn_suffix, false)]) == 1
-      && aws_cloudwatch_metric_alarm.error_rate.threshold == 5
-      && aws_cloudwatch_metric_alarm.error_rate.treat_missing_data == "notBreaching"
+      length([for q in aws_cloudwatch_metric_alarm.expression["error_rate"].metric_query : q if try(q.metric[0].metric_name == "HTTPCode_Target_5XX_Count" && q.metric[0].dimensions.TargetGroup == var.target_group_arn_suffix, false)]) == 1
+      && aws_cloudwatch_metric_alarm.expression["error_rate"].threshold == 5
+      && aws_cloudwatch_metric_alarm.expression["error_rate"].treat_missing_data == "notBreaching"
     )
     error_message = "The target 5xx alarm fires above 5% of the service's requests; no requests is no errors."
   }
 
   assert {
     condition = (
-      toset([for q in aws_cloudwatch_metric_alarm.healthy_hosts.metric_query : try(q.metric[0].metric_name, q.expression)]) == toset(["DesiredTaskCount", "HealthyHostCount", "desired - FILL(healthy, 0)"])
-      && aws_cloudwatch_metric_alarm.healthy_hosts.comparison_operator == "GreaterThanThreshold"
-      && aws_cloudwatch_metric_alarm.healthy_hosts.threshold == 0
-      && aws_cloudwatch_metric_alarm.healthy_hosts.treat_missing_data == "breaching"
+      toset([for q in aws_cloudwatch_metric_alarm.expression["healthy_hosts"].metric_query : try(q.metric[0].metric_name, q.expression)]) == toset(["DesiredTaskCount", "HealthyHostCount", "desired - FILL(healthy, 0)"])
+      && aws_cloudwatch_metric_alarm.expression["healthy_hosts"].comparison_operator == "GreaterThanThreshold"
+      && aws_cloudwatch_metric_alarm.expression["healthy_hosts"].threshold == 0
+      && aws_cloudwatch_metric_alarm.expression["healthy_hosts"].treat_missing_data == "breaching"
     )
     error_message = "The healthy-host alarm fires when fewer targets are healthy than tasks are desired, and when the metrics go silent."
   }
 
   assert {
     condition = (
-      toset([for q in aws_cloudwatch_metric_alarm.running_tasks.metric_query : try(q.metric[0].metric_name, q.expression)]) == toset(["DesiredTaskCount", "RunningTaskCount", "desired - FILL(running, 0)"])
-      && alltrue([for q in aws_cloudwatch_metric_alarm.running_tasks.metric_query : q.metric[0].dimensions == tomap({ ClusterName = "api-test", ServiceName = "api-test" }) if length(q.metric) > 0])
-      && aws_cloudwatch_metric_alarm.running_tasks.threshold == 0
-      && aws_cloudwatch_metric_alarm.running_tasks.treat_missing_data == "breaching"
+      toset([for q in aws_cloudwatch_metric_alarm.expression["running_tasks"].metric_query : try(q.metric[0].metric_name, q.expression)]) == toset(["DesiredTaskCount", "RunningTaskCount", "desired - FILL(running, 0)"])
+      && alltrue([for q in aws_cloudwatch_metric_alarm.expression["running_tasks"].metric_query : q.metric[0].dimensions == tomap({ ClusterName = "api-test", ServiceName = "api-test" }) if length(q.metric) > 0])
+      && aws_cloudwatch_metric_alarm.expression["running_tasks"].threshold == 0
+      && aws_cloudwatch_metric_alarm.expression["running_tasks"].treat_missing_data == "breaching"
     )
     error_message = "The running-task alarm fires when the service runs fewer tasks than desired, and when Container Insights goes silent."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.p99_latency.extended_statistic == "p99" && aws_cloudwatch_metric_alarm.p99_latency.metric_name == "TargetResponseTime" && aws_cloudwatch_metric_alarm.p99_latency.threshold == 1
+    condition     = aws_cloudwatch_metric_alarm.metric["p99_latency"].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.metric["p99_latency"].metric_name == "TargetResponseTime" && aws_cloudwatch_metric_alarm.metric["p99_latency"].threshold == 1
     error_message = "Latency is alarmed on p99 target response time above 1 s."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.cpu.namespace == "AWS/ECS" && aws_cloudwatch_metric_alarm.cpu.metric_name == "CPUUtilization" && aws_cloudwatch_metric_alarm.cpu.threshold == 85
+    condition     = aws_cloudwatch_metric_alarm.metric["cpu"].namespace == "AWS/ECS" && aws_cloudwatch_metric_alarm.metric["cpu"].metric_name == "CPUUtilization" && aws_cloudwatch_metric_alarm.metric["cpu"].threshold == 85
     error_message = "Service CPU is alarmed above 85%."
   }
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.db_cpu.namespace == "AWS/RDS" && aws_cloudwatch_metric_alarm.db_cpu.metric_name == "CPUUtilization"
-      && aws_cloudwatch_metric_alarm.db_cpu.dimensions == tomap({ DBInstanceIdentifier = "api-test" })
-      && aws_cloudwatch_metric_alarm.db_cpu.threshold == 80
-      && aws_cloudwatch_metric_alarm.db_cpu.treat_missing_data == "breaching"
+      aws_cloudwatch_metric_alarm.metric["db_cpu"].namespace == "AWS/RDS" && aws_cloudwatch_metric_alarm.metric["db_cpu"].metric_name == "CPUUtilization"
+      && aws_cloudwatch_metric_alarm.metric["db_cpu"].dimensions == tomap({ DBInstanceIdentifier = "api-test" })
+      && aws_cloudwatch_metric_alarm.metric["db_cpu"].threshold == 80
+      && aws_cloudwatch_metric_alarm.metric["db_cpu"].treat_missing_data == "breaching"
     )
     error_message = "Database CPU is alarmed above 80%, and a silent database is breaching."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.db_free_storage.metric_name == "FreeStorageSpace" && aws_cloudwatch_metric_alarm.db_free_storage.comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.db_free_storage.treat_missing_data == "breaching"
+    condition     = aws_cloudwatch_metric_alarm.metric["db_free_storage"].metric_name == "FreeStorageSpace" && aws_cloudwatch_metric_alarm.metric["db_free_storage"].comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.metric["db_free_storage"].treat_missing_data == "breaching"
     error_message = "The database alarm fires when free storage runs low, or when the database is silent."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.db_connections.metric_name == "DatabaseConnections" && aws_cloudwatch_metric_alarm.db_connections.comparison_operator == "GreaterThanThreshold" && aws_cloudwatch_metric_alarm.db_connections.threshold == 80 && aws_cloudwatch_metric_alarm.db_connections.treat_missing_data == "breaching"
+    condition     = aws_cloudwatch_metric_alarm.metric["db_connections"].metric_name == "DatabaseConnections" && aws_cloudwatch_metric_alarm.metric["db_connections"].comparison_operator == "GreaterThanThreshold" && aws_cloudwatch_metric_alarm.metric["db_connections"].threshold == 80 && aws_cloudwatch_metric_alarm.metric["db_connections"].treat_missing_data == "breaching"
     error_message = "The connection alarm fires above 80 connections, or when the database is silent."
   }
 }
