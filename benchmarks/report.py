@@ -182,12 +182,19 @@ def chart(comparisons: Sequence[Comparison], path: Path) -> None:
     width = 0.8 / 3
     figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     for offset, label, values in (
-        (-width, "API / bare", [c.ratio or 0.0 for c in comparisons]),
-        (0.0, "API / peer", [c.peer_ratio or 0.0 for c in comparisons]),
-        (width, "scaffolded / API", [c.scaffolded_ratio or 0.0 for c in comparisons]),
+        (-width, "API / bare", [c.ratio for c in comparisons]),
+        (0.0, "API / peer", [c.peer_ratio for c in comparisons]),
+        (width, "scaffolded / API", [c.scaffolded_ratio for c in comparisons]),
     ):
-        bars = left.bar([x + offset for x in positions], values, width, label=label)
-        left.bar_label(bars, fmt="%.2f", fontsize=8)
+        # An endpoint without the ratio (not run on that server) gets no bar, not a 0.
+        known = [
+            (x + offset, value)
+            for x, value in zip(positions, values, strict=True)
+            if value is not None
+        ]
+        if known:
+            bars = left.bar([x for x, _ in known], [v for _, v in known], width, label=label)
+            left.bar_label(bars, fmt="%.2f", fontsize=8)
     for index, c in enumerate(comparisons):
         if c.target_ratio is not None:
             left.hlines(
