@@ -1,4 +1,4 @@
-"""One benchmark run: database, the three servers, rotating rounds, optional sweep, results."""
+"""One benchmark run: databases, the four servers, rotating rounds, optional sweep, results."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import wrk
+from benchmarks import scaffolded, wrk
 from benchmarks.keys import RunKey
 from benchmarks.measure import compare_servers
 from benchmarks.options import DEFAULT_CONFIG_MODULE, Options, default_config
@@ -21,6 +21,7 @@ from benchmarks.servers import (
     BASELINE,
     BASELINE_APP,
     PEER,
+    SCAFFOLDED,
     SERVICE,
     SERVICE_APP,
     Concurrency,
@@ -30,15 +31,17 @@ from benchmarks.servers import (
 )
 from benchmarks.stack import (
     baseline_environment,
-    benchmark_database,
+    benchmark_server,
     concurrency_environment,
     migrate,
     peer_environment,
     seed,
+    seed_scaffolded,
     service_environment,
 )
 from benchmarks.summary import Comparison
 from benchmarks.sweep import sweep
+from libs.testing.postgres import database_on
 
 
 def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
@@ -49,11 +52,16 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
     config = options.gunicorn_config
     with (
         tempfile.TemporaryDirectory(prefix="bench-") as work_name,
-        benchmark_database(options.database_url) as database,
+        benchmark_server(options.database_url) as admin_url,
+        database_on(admin_url) as database,
+        database_on(admin_url) as scaffolded_database,
     ):
         work = Path(work_name)
         log(f"PostgreSQL {database.server_version}: migrating")
         migrate(database.url)
+        scaffolded_root = scaffolded.render(work / "scaffolded-repo")
+        log(f"scaffolded {scaffolded.APP} into {scaffolded_root}: migrating its database")
+        scaffolded.migrate(scaffolded_root, scaffolded_database.url)
         key = RunKey.generate()
         env = service_environment(database.url, options, work, key)
         found = config_concurrency(config, env)
@@ -86,8 +94,25 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
             baseline = servers.enter_context(
                 gunicorn(BASELINE, BASELINE_APP, concurrency, config, baseline_env, work)
             )
-            comparisons = compare_servers([service, peer, baseline], options, seeded)
-            memory = {server.name: server.worker_rss_mb() for server in (service, peer, baseline)}
+            seed_scaffolded(scaffolded_database.url, options, seeded)
+            made = servers.enter_context(
+                gunicorn(
+                    SCAFFOLDED,
+                    scaffolded.APP,
+                    concurrency,
+                    config,
+                    {
+                        **scaffolded.environment(scaffolded_database.url, key.jwks, work),
+                        **options.service_env,
+                        **concurrency_environment(options, concurrency),
+                    },
+                    work,
+                    import_roots=[scaffolded_root],
+                )
+            )
+            measured = [service, peer, baseline, made]
+            comparisons = compare_servers(measured, options, seeded)
+            memory = {server.name: server.worker_rss_mb() for server in measured}
         sweep_results = sweep(options, env, seeded, config, work) if options.sweep else None
     results = {
         "schema_version": 2,
@@ -110,6 +135,7 @@ def run(options: Options) -> tuple[dict[str, Any], list[Comparison]]:
             "wrk_threads": options.wrk_threads,
             "concurrency": str(concurrency),
             "peer_workers": concurrency.workers,
+            "scaffolded_app": scaffolded.APP,
             "gunicorn_config": _display_path(config),
             "items": options.items,
             "owners": seeded.owners,

@@ -11,7 +11,7 @@ from benchmarks import auth, wrk
 from benchmarks.endpoints import Endpoint, endpoints
 from benchmarks.options import Options
 from benchmarks.progress import log
-from benchmarks.servers import BASELINE, PEER, SERVICE, Server, ServerError
+from benchmarks.servers import BASELINE, PEER, SCAFFOLDED, SERVICE, Server, ServerError
 from benchmarks.stack import Seeded
 from benchmarks.summary import Comparison, Sample, compare, sample
 
@@ -71,18 +71,21 @@ def measure(target: Target, load: wrk.Load) -> Sample:
 def targets(
     server: Server, names: tuple[str, ...], options: Options, seeded: Seeded
 ) -> list[Target]:
-    """What to send `server` (named service, peer or baseline) for each endpoint."""
+    """What to send `server` (named service, peer, baseline or scaffolded) for each endpoint;
+    the scaffolded service is sent only the endpoints compared with it."""
     known = endpoints(options.list_query)
     service = server.name == SERVICE
     targets = []
     for name in names:
         endpoint = known[name]
+        if server.name == SCAFFOLDED and endpoint.scaffolded_target_ratio is None:
+            continue
         template = endpoint.baseline_path if server.name == BASELINE else endpoint.service_path
         targets.append(
             Target(
                 server=server,
                 endpoint=endpoint,
-                paths=endpoint.paths(template, seeded.readable_ids),
+                paths=endpoint.paths(template, seeded.ids_for(server.name)),
                 tokens=seeded.tokens_for(endpoint, server.name),
                 token=options.token if service else None,
                 extra_headers=options.headers if service else None,
@@ -95,12 +98,11 @@ def compare_servers(
     servers: Sequence[Server], options: Options, seeded: Seeded
 ) -> list[Comparison]:
     """Warm up, then run every server per endpoint in turn, round after round."""
-    by_endpoint = list(
-        zip(
-            *(targets(server, options.endpoints, options, seeded) for server in servers),
-            strict=True,
-        )
-    )
+    grouped: dict[str, list[Target]] = {name: [] for name in options.endpoints}
+    for server in servers:
+        for target in targets(server, options.endpoints, options, seeded):
+            grouped[target.endpoint.name].append(target)
+    by_endpoint = list(grouped.values())
     for group in by_endpoint:
         for target in group:
             check(target)
@@ -137,6 +139,8 @@ def compare_servers(
                 endpoint.target_ratio,
                 peer=measured.get(PEER),
                 peer_target_ratio=endpoint.peer_target_ratio,
+                scaffolded=measured.get(SCAFFOLDED),
+                scaffolded_target_ratio=endpoint.scaffolded_target_ratio,
             )
         )
     return comparisons

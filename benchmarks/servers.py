@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,7 @@ import requests
 from libs.testing.processes import free_port
 
 # The servers' names, in results and logs.
-SERVICE, PEER, BASELINE = "service", "peer", "baseline"
+SERVICE, PEER, BASELINE, SCAFFOLDED = "service", "peer", "baseline", "scaffolded"
 SERVICE_APP = "services.api.wsgi:app"
 BASELINE_APP = "benchmarks.baseline:create_app()"
 PEER_APP = "benchmarks.peers.fastapi.main:app"
@@ -168,15 +168,17 @@ def gunicorn(
     config_file: Path | None,
     env: Mapping[str, str],
     work_dir: Path,
+    import_roots: Sequence[Path] = (),
 ) -> Iterator[Server]:
-    """Run `target` under gunicorn on a free loopback port until the block exits."""
+    """Run `target` under gunicorn on a free loopback port until the block exits; `target` is
+    imported from `import_roots` first, then from where this process imports."""
     port = free_port()
     with _served(
         name,
         gunicorn_command(target, port, concurrency, config_file),
         port,
         concurrency,
-        {**os.environ, **env, "PYTHONPATH": _python_path()},
+        {**os.environ, **env, "PYTHONPATH": _python_path(import_roots)},
         work_dir,
     ) as server:
         yield server
@@ -248,9 +250,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=_STOP_TIMEOUT_S)
 
 
-def _python_path() -> str:
+def _python_path(import_roots: Sequence[Path] = ()) -> str:
     # The child imports what this process imports, whether run from a PEX or a Pants sandbox.
-    return os.pathsep.join(str(Path(entry).resolve()) for entry in sys.path if entry)
+    entries = [*map(str, import_roots), *(entry for entry in sys.path if entry)]
+    return os.pathsep.join(str(Path(entry).resolve()) for entry in entries)
 
 
 def _wait_until_up(server: Server) -> None:

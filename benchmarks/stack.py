@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg2
 
-from benchmarks import auth
+from benchmarks import auth, scaffolded
 from benchmarks.endpoints import Endpoint
 from benchmarks.keys import RunKey
 from benchmarks.options import Options
 from benchmarks.progress import log
 from benchmarks.seed import has_version_column, owner_column, seed_items, settle
-from benchmarks.servers import PEER, SERVICE, Concurrency, Server
+from benchmarks.servers import PEER, SCAFFOLDED, SERVICE, Concurrency, Server
 from libs.config import load_settings
 from libs.db.setup import upgrade_to_head
 from libs.testing.postgres import TestDatabase, database_on, throwaway_server
@@ -24,14 +24,20 @@ from services.api.settings import ApiSettings
 
 
 @contextmanager
+def benchmark_server(admin_url: str | None) -> Iterator[str]:
+    """The given server's admin URL, or that of a throwaway server of its own."""
+    if admin_url:
+        yield admin_url
+    else:
+        with throwaway_server() as url:
+            yield url
+
+
+@contextmanager
 def benchmark_database(admin_url: str | None) -> Iterator[TestDatabase]:
     """A new database on the given server, or on a throwaway server of its own."""
-    if admin_url:
-        with database_on(admin_url) as database:
-            yield database
-    else:
-        with throwaway_server() as url, database_on(url) as database:
-            yield database
+    with benchmark_server(admin_url) as url, database_on(url) as database:
+        yield database
 
 
 def migrate(database_url: str) -> None:
@@ -96,13 +102,25 @@ class Seeded:
     versioned: bool = False
     writer_id: int | None = None
     writer_tokens: auth.TokenSource | None = None
+    # Every registered owner, in seeding order; and the measured owner's items in the
+    # scaffolded service's own database, once seeded.
+    owner_ids: list[int] = field(default_factory=list)
+    scaffolded_ids: list[int] | None = None
 
     def tokens_for(self, endpoint: Endpoint, server: str = SERVICE) -> auth.TokenSource | None:
         """The token source for `endpoint`'s requests to `server`: the API's tokens serve the
-        peer too; the baseline needs none."""
-        if server not in (SERVICE, PEER):
+        peer and the scaffolded service too; the baseline needs none."""
+        if server not in (SERVICE, PEER, SCAFFOLDED):
             return None
         return self.writer_tokens if endpoint.as_writer else self.tokens
+
+    def ids_for(self, server: str) -> list[int]:
+        """The ids of the items `server` reads (the scaffolded service has its own database)."""
+        if server == SCAFFOLDED:
+            if self.scaffolded_ids is None:
+                raise ValueError("the scaffolded service was not seeded")
+            return self.scaffolded_ids
+        return self.readable_ids
 
 
 def seed(service: Server, database_url: str, options: Options) -> Seeded:
@@ -122,9 +140,7 @@ def seed(service: Server, database_url: str, options: Options) -> Seeded:
         versioned = has_version_column(cursor)
     connection.close()
     settle(database_url)
-    mine = ids[owners[0].id] if owners else ids[None]
-    # Spread evenly over the owner's items, the same every run.
-    readable = mine[:: max(1, len(mine) // options.sample_ids)][: options.sample_ids]
+    readable = _sampled(ids[owners[0].id] if owners else ids[None], options)
     margin = options.duration_s + options.timeout_s + 60
     tokens = [auth.TokenSource(service.base_url, owner, margin) for owner in owners[:2]]
     return Seeded(
@@ -135,7 +151,21 @@ def seed(service: Server, database_url: str, options: Options) -> Seeded:
         versioned=versioned,
         writer_id=owners[1].id if len(owners) > 1 else None,
         writer_tokens=tokens[-1] if tokens else None,
+        owner_ids=[owner.id for owner in owners],
     )
+
+
+def seed_scaffolded(database_url: str, options: Options, seeded: Seeded) -> None:
+    """The same rows for the same owners in the scaffolded service's database."""
+    if not seeded.owner_ids:
+        raise auth.AuthError("the scaffolded service owns items by user: the API registered none")
+    ids = scaffolded.seed(database_url, options.items, seeded.owner_ids)
+    seeded.scaffolded_ids = _sampled(ids[seeded.owner_ids[0]], options)
+
+
+def _sampled(mine: list[int], options: Options) -> list[int]:
+    """The ids read: spread evenly over the owner's items, the same every run."""
+    return mine[:: max(1, len(mine) // options.sample_ids)][: options.sample_ids]
 
 
 def pool_size(options: Options, concurrency: Concurrency) -> str:

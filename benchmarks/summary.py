@@ -1,4 +1,5 @@
-"""From wrk runs to figures: medians over rounds, the API/bare and API/peer ratios, the goals."""
+"""From wrk runs to figures: medians over rounds, the API/bare, API/peer and scaffolded/API
+ratios, the goals."""
 
 from __future__ import annotations
 
@@ -113,6 +114,11 @@ class Comparison:
     peer_round_ratios: list[float | None] = field(default_factory=list)
     peer_ratio: float | None = None
     peer_target_ratio: float | None = None
+    # A service made by the scaffolder, over the API (not the API over it).
+    scaffolded: Figures | None = None
+    scaffolded_round_ratios: list[float | None] = field(default_factory=list)
+    scaffolded_ratio: float | None = None
+    scaffolded_target_ratio: float | None = None
 
     @property
     def meets_target(self) -> bool | None:
@@ -144,6 +150,10 @@ class Comparison:
         if self.peer is not None and self.peer_target_ratio is not None:
             goals.append(Goal("API/peer req/s", self.peer_ratio, self.peer_target_ratio))
             goals.append(Goal("API/peer p99", self.p99_over_peer, 1.0, higher_is_better=False))
+        if self.scaffolded is not None and self.scaffolded_target_ratio is not None:
+            goals.append(
+                Goal("scaffolded/API req/s", self.scaffolded_ratio, self.scaffolded_target_ratio)
+            )
         return goals
 
     def as_dict(self) -> dict[str, object]:
@@ -183,10 +193,16 @@ def compare(
     target_ratio: float | None,
     peer: Sequence[Sample] | None = None,
     peer_target_ratio: float | None = None,
+    scaffolded: Sequence[Sample] | None = None,
+    scaffolded_target_ratio: float | None = None,
 ) -> Comparison:
-    """Pair the rounds of the service with the baseline's and the peer's, take median ratios."""
+    """Pair the rounds of the service with the baseline's and the peer's, and the scaffolded
+    service's with the service's; take median ratios."""
     round_ratios, median_ratio = paired_ratios(service, baseline)
     peer_round_ratios, peer_ratio = paired_ratios(service, peer) if peer else ([], None)
+    scaffolded_round_ratios, scaffolded_ratio = (
+        paired_ratios(scaffolded, service) if scaffolded else ([], None)
+    )
     return Comparison(
         endpoint=endpoint,
         summary=summary,
@@ -199,6 +215,10 @@ def compare(
         peer_round_ratios=peer_round_ratios,
         peer_ratio=peer_ratio,
         peer_target_ratio=peer_target_ratio,
+        scaffolded=figures(scaffolded) if scaffolded else None,
+        scaffolded_round_ratios=scaffolded_round_ratios,
+        scaffolded_ratio=scaffolded_ratio,
+        scaffolded_target_ratio=scaffolded_target_ratio,
     )
 
 

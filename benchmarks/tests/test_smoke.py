@@ -1,4 +1,4 @@
-"""A very short real benchmark: the three servers, driven by wrk, reported, stopped."""
+"""A very short real benchmark: the four servers, driven by wrk, reported, stopped."""
 
 import json
 import os
@@ -55,16 +55,26 @@ def test_a_short_run_measures_every_endpoint_and_stops_its_servers(tmp_path, cap
             assert figures["cpu_ms_per_request"] > 0
         assert endpoint["ratio"] > 0
         assert endpoint["peer_ratio"] > 0
+    for name in ("get_one", "list_50"):
+        figures = measured[name]["scaffolded"]
+        assert figures["requests_per_s"] > 0, name
+        assert figures["non_2xx"] == 0, name
+        assert figures["p99_ms"] >= figures["p50_ms"] > 0
+        assert measured[name]["scaffolded_ratio"] > 0
+    assert measured["create"]["scaffolded"] is None
     goals = {(e["endpoint"], g["name"]) for e in results["endpoints"] for g in e["goals"]}
     assert ("create", "API/bare req/s") in goals
     assert ("get_one", "API/peer p99") in goals
+    assert ("list_50", "scaffolded/API req/s") in goals
     assert len(results["memory_mb"]["service"]) == 1
+    assert len(results["memory_mb"]["scaffolded"]) == 1
     assert results["memory_mb"]["peer"]
     assert results["settings"]["concurrency"] == "1x2"
     assert results["settings"]["peer_workers"] == 1
     table = (tmp_path / MARKDOWN_NAME).read_text()
     assert "| get_one |" in table
     assert "API/peer" in table
+    assert "| list_50 | " in table.split("scaffolded/API (target)")[1]
     assert table in capsys.readouterr().out
     assert (tmp_path / CHART_NAME).read_bytes().startswith(b"\x89PNG")
     assert server_children() == []

@@ -110,3 +110,22 @@ def test_goals_say_which_are_met_and_by_how_much_the_others_are_missed():
 
 def test_an_endpoint_without_goals_has_none():
     assert compare("health", "h", [run(1)], [run(1)], None, [run(1)], None).goals() == []
+
+
+def test_the_scaffolded_ratio_is_the_scaffolded_service_over_the_api_round_by_round():
+    service = [run(100), run(50), run(100)]
+    made = [run(95), run(40), run(80)]
+    comparison = compare(
+        "get_one", "g", service, [run(200)] * 3, 0.8, scaffolded=made, scaffolded_target_ratio=0.9
+    )
+    assert comparison.scaffolded_round_ratios == [0.95, 0.8, 0.8]
+    assert comparison.scaffolded_ratio == 0.8
+    goal = next(g for g in comparison.goals() if g.name == "scaffolded/API req/s")
+    assert goal.met is False
+    assert goal.missed_by == pytest.approx(0.111)
+
+
+def test_an_endpoint_not_run_on_the_scaffolded_service_has_no_scaffolded_goal():
+    comparison = compare("create", "c", [run(100)], [run(200)], 0.6, scaffolded_target_ratio=0.9)
+    assert comparison.scaffolded is None
+    assert all(not g.name.startswith("scaffolded") for g in comparison.goals())

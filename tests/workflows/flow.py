@@ -112,6 +112,7 @@ def testing_problems(ci: Mapping) -> list[str]:
             problems.append(
                 f"job {name} tests without Python 3.9 (Pants) beside 3.11 (the default)"
             )
+        problems += _test_cache_problems(name, job, job_steps[: tests[0]])
         if not any(
             action(step) == "actions/upload-artifact"
             and "always()" in str(step.get("if", ""))
@@ -119,6 +120,23 @@ def testing_problems(ci: Mapping) -> list[str]:
             for step in job_steps[tests[-1] :]
         ):
             problems.append(f"job {name} does not upload the test reports, pass or fail")
+    return problems
+
+
+def _test_cache_problems(name: str, job: Mapping, before_tests: list[Mapping]) -> list[str]:
+    """Pants' local store is restored before the tests, and nothing in it misses from run to run."""
+    problems = []
+    if not any(
+        action(step) == "pantsbuild/actions/init-pants"
+        and str((step.get("with") or {}).get("cache-lmdb-store")) == "true"
+        for step in before_tests
+    ):
+        problems.append(f"job {name} does not keep Pants' local store between runs")
+    ports = ((job.get("services") or {}).get("postgres") or {}).get("ports") or []
+    if not any(re.fullmatch(r"\d+:5432", str(port)) for port in ports):
+        problems.append(
+            f"job {name}: the PostgreSQL port changes from run to run, so no test result is reused"
+        )
     return problems
 
 

@@ -136,6 +136,16 @@ def test_the_workflows_break_no_rule() -> None:
         ),
         pytest.param(
             "ci.yml",
+            'is not run again.\n          cache-lmdb-store: "true"',
+            'is not run again.\n          cache-lmdb-store: "false"',
+            "local store",
+            id="test-store-not-kept",
+        ),
+        pytest.param(
+            "ci.yml", "- 5432:5432", "- 5432/tcp", "changes from run to run", id="random-db-port"
+        ),
+        pytest.param(
+            "ci.yml",
             "needs: [checks, test]",
             "needs: [checks]",
             "every check",
