@@ -54,7 +54,9 @@ def deploy_service(
     ecs = Ecs(ecs_client, found, limits, say)
     previous = ecs.running()
     order.check(repo, commit, ecs.commit_of(previous), environment)
-    secrets.require_value(boto3.client("secretsmanager", region_name=found.region), found, environment)
+    secrets.require_value(
+        boto3.client("secretsmanager", region_name=found.region), found, environment
+    )
     image = push(ecr_client, found, archive, commit)
     say(f"{found.service}: {image} is in the registry")
     migration = ecs.register(found.migration_family, image, commit)
