@@ -11,8 +11,8 @@
 #   --promote  step 2: the pending key becomes the signing key (AWSCURRENT).
 #   --retire   step 3: the JWKS keeps only the signing key's public key (and a pending one's).
 # Tasks read both secrets when they start: deploy every service after each step (infra/README.md,
-# "Rotating the token keys"). The keys are the environment's, so --service <name> (which the
-# deploy script's hints pass) does the same as without it.
+# "Rotating the token keys"). The keys are the environment's, so --service <name> does the
+# same as without it.
 # The private key and the token travel through pipes and shell variables only: never an
 # argument of a command, a file or a line of output.
 set -euo pipefail

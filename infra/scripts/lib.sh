@@ -1,4 +1,4 @@
-# Shared by the deploy scripts: argument checks and reading an environment's Terraform outputs.
+# Used by init-secrets.sh: argument checks and reading an environment's Terraform outputs.
 # shellcheck shell=bash
 
 die() { printf '%s: %s\n' "${0##*/}" "$*" >&2; exit 1; }
@@ -46,31 +46,4 @@ service_option() {
     [[ $2 =~ ^[a-z][a-z0-9_]*$ ]] || die "'$2' is not a service name (the directory under services/)"
     SERVICE=$2 SERVICE_SHIFT=2
   fi
-}
-
-# select_service <name>: with a name, points the OUT_ variables the scripts use at that service,
-# one scaffolded beside the first (its service_<name> output); without, keeps the first service.
-select_service() {
-  local name=$1 summary field
-  [ -n "$name" ] || return 0
-  summary="OUT_service_$name"
-  [ -n "${!summary:-}" ] ||
-    die "the environment has no service '$name' (no service_$name output): scaffold it, then terraform apply"
-  for field in service_name app_task_family migration_task_family ecr_repository_url \
-    network_configuration log_group_name signing_key_secret_arn; do
-    printf -v "OUT_$field" '%s' "$(jq -r --arg f "$field" '.[$f]' <<<"${!summary}")"
-  done
-  OUT_service_url=$(jq -r .url <<<"${!summary}")
-}
-
-# wait_stable <cluster> <service> <task definition arn>: the service runs that revision, or fail.
-wait_stable() {
-  local cluster=$1 service=$2 expected=$3 primary
-  say "waiting for $service to reach a steady state"
-  aws ecs wait services-stable --cluster "$cluster" --services "$service" ||
-    die "$service did not become stable (see the ECS console events)"
-  primary=$(aws ecs describe-services --cluster "$cluster" --services "$service" \
-    --query 'services[0].deployments[?status==`PRIMARY`].taskDefinition | [0]' --output text)
-  [ "$primary" = "$expected" ] ||
-    die "$service runs $primary, not $expected: the deployment circuit breaker rolled it back"
 }

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
+import boto3  # type: ignore[import-untyped]
 import pytest
 from cryptography.hazmat.primitives import serialization  # pants: no-infer-dep (moto's)
 from cryptography.hazmat.primitives.asymmetric import ed25519  # pants: no-infer-dep

@@ -10,8 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
+import boto3  # type: ignore[import-untyped]
 import pytest
+from tools.deploy.errors import DeployError, SecretNotSet
+from tools.deploy.outputs import target
+from tools.deploy.secrets import require_value
 from tools.scaffold.cli import main as scaffold
 
 from infra.tests.harness import Terraform
@@ -114,6 +117,35 @@ def test_outputs_name_what_a_deploy_needs(outputs: dict[str, Any]) -> None:
     )
     assert outputs["deploy_role_arn"].endswith(":role/api-staging-deploy")
     assert outputs["region"] == REGION
+
+
+@pytest.mark.parametrize("service", ["api", SIBLING])
+def test_the_deploy_tool_finds_each_service_from_these_outputs(
+    aws: Any, outputs: dict[str, Any], service: str
+) -> None:
+    # The API from the top-level outputs, the scaffolded one from its service_<name> output.
+    found = target(outputs, service)
+    ecs = aws("ecs")
+    (running,) = ecs.describe_services(cluster=found.cluster, services=[found.ecs_service])[
+        "services"
+    ]
+    assert running["status"] == "ACTIVE"
+    for family in (found.app_family, found.migration_family):
+        assert ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]["family"]
+    assert running["taskDefinition"].split("/")[-1].startswith(f"{found.app_family}:")
+    (repository,) = aws("ecr").describe_repositories(repositoryNames=[found.repository])[
+        "repositories"
+    ]
+    assert repository["repositoryUri"] == found.repository_url
+    groups = found.network_configuration["awsvpcConfiguration"]["securityGroups"]
+    assert aws("ec2").describe_security_groups(GroupIds=groups)["SecurityGroups"]
+    assert aws("logs").describe_log_groups(logGroupNamePrefix=found.log_group)["logGroups"]
+    assert found.url.startswith(outputs["service_url"]) and found.region == REGION
+
+
+def test_the_deploy_tool_knows_no_service_the_environment_lacks(outputs: dict[str, Any]) -> None:
+    with pytest.raises(DeployError, match="no service 'nope'"):
+        target(outputs, "nope")
 
 
 def test_every_alarm_notifies_the_environment_topic(aws: Any, outputs: dict[str, Any]) -> None:
@@ -291,9 +323,9 @@ def test_token_keys_are_set_outside_terraform_before_a_deploy(
     terraform: Terraform, infra: Path, moto: str, aws: Any, outputs: dict[str, Any]
 ) -> None:
     secrets = aws("secretsmanager")
-    refused = run_script(terraform, infra, moto, "deploy.sh", "staging", "v1")
-    assert refused.returncode != 0
-    assert "run infra/scripts/init-secrets.sh staging" in refused.stderr, refused.stderr
+    for service in ("api", SIBLING):
+        with pytest.raises(SecretNotSet, match="run infra/scripts/init-secrets.sh staging"):
+            require_value(secrets, target(outputs, service), "staging")
 
     # The store's replication group is the one thing of the store moto cannot apply
     # (moto_server.STORE_OVERRIDE); made directly, it gives the script a group to set a token on.
@@ -390,7 +422,7 @@ def test_deploy_role_may_deploy_the_scaffolded_service_and_nothing_of_it_more(
 
 
 def test_scaffolded_service_verifies_with_the_public_keys_only(
-    terraform: Terraform, infra: Path, moto: str, aws: Any, outputs: dict[str, Any]
+    aws: Any, outputs: dict[str, Any]
 ) -> None:
     sibling = outputs[f"service_{SIBLING}"]
     ecs = aws("ecs")
@@ -403,24 +435,8 @@ def test_scaffolded_service_verifies_with_the_public_keys_only(
     assert sorted(secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"]
     assert secrets["AUTH_PUBLIC_KEYS"] == outputs["public_keys_secret_arn"]
 
-    # The deploy script's check (the public keys are set) passes once init-secrets.sh has run:
-    # it goes on to push the image, which needs a container engine and the image.
-    checked = run_script(
-        terraform,
-        infra,
-        moto,
-        "deploy.sh",
-        "--service",
-        SIBLING,
-        "staging",
-        "v1",
-        env={"CONTAINER_CLI": "false"},
-    )
-    assert "has no value yet" not in checked.stderr, checked.stderr
-    assert f"pushing {SIBLING}:v1" in checked.stderr, checked.stderr
-
-    unknown = run_script(terraform, infra, moto, "rollback.sh", "--service", "nope", "staging")
-    assert unknown.returncode != 0 and "no service 'nope'" in unknown.stderr, unknown.stderr
+    # The deploy tool's check (the public keys are set) passes once init-secrets.sh has run.
+    require_value(aws("secretsmanager"), target(outputs, SIBLING), "staging")
 
 
 BEFORE = Path(__file__).parent / "fixtures" / "staging_addresses_before.txt"

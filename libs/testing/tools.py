@@ -116,6 +116,13 @@ TOOLS: dict[str, Tool] = {
         "brew install wrk",
         ("wrk",),
     ),
+    "docker-registry": Tool(
+        "the distribution registry (ECR's stand-in in the deploy tests)",
+        _commands("docker-registry"),
+        "sudo apt-get install docker-registry",
+        "brew install distribution",
+        ("docker-registry",),
+    ),
     "postgresql": Tool(
         "PostgreSQL server binaries (tests that start a private server)",
         _postgres_binaries,

@@ -18,10 +18,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (with moto[server], see BUILD)
-import botocore.exceptions  # type: ignore[import-untyped]  # pants: no-infer-dep (as boto3)
+import boto3  # type: ignore[import-untyped]
+import botocore.exceptions  # type: ignore[import-untyped]
 
-from tools.deploy import order, smoke
+from tools.deploy import order, secrets, smoke
 from tools.deploy.ecs import Ecs, Limits
 from tools.deploy.errors import DeployError, NoStableRevision, NotStable, SmokeCheckFailed
 from tools.deploy.image import push
@@ -54,6 +54,9 @@ def deploy_service(
     ecs = Ecs(ecs_client, found, limits, say)
     previous = ecs.running()
     order.check(repo, commit, ecs.commit_of(previous), environment)
+    secrets.require_value(
+        boto3.client("secretsmanager", region_name=found.region), found, environment
+    )
     image = push(ecr_client, found, archive, commit)
     say(f"{found.service}: {image} is in the registry")
     migration = ecs.register(found.migration_family, image, commit)

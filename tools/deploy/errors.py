@@ -27,3 +27,7 @@ class SmokeCheckFailed(DeployError):
 
 class NoStableRevision(DeployError):
     """No earlier revision was ever recorded as deployed and stable."""
+
+
+class SecretNotSet(DeployError):
+    """The token key secret the service needs at start-up has no value yet."""

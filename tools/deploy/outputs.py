@@ -30,6 +30,7 @@ class Target:
     network_configuration: dict[str, Any]
     log_group: str
     url: str
+    key_secret_arn: str
 
     @property
     def repository(self) -> str:
@@ -94,4 +95,6 @@ def target(outputs: dict[str, Any], service: str) -> Target:
         network_configuration=json.loads(network) if isinstance(network, str) else network,
         log_group=names["log_group_name"],
         url=url.rstrip("/"),
+        # The API's signing key; for a service beside it, the public keys it verifies with.
+        key_secret_arn=names["signing_key_secret_arn"],
     )

@@ -85,9 +85,8 @@ def report(names: Names, the_plan: Plan) -> str:
         lines += [
             '  deploy it (infra/README.md, "Adding a service"), in each environment:',
             "    terraform -chdir=infra/envs/<environment> plan, then apply",
-            f"    infra/scripts/init-secrets.sh --service {names.service} <environment>",
-            f"    infra/scripts/deploy.sh --service {names.service} <environment> <tag>"
-            f"    # image {names.service}:<tag>",
+            "    infra/scripts/init-secrets.sh <environment>",
+            "    then CD deploys it with every push to main that changes it (docs/ci-cd.md)",
         ]
     return "\n".join(lines)
 

@@ -9,8 +9,8 @@ locals {
   cluster_name = element(split("/", var.cluster_arn), 1)
 }
 
-# What scripts/deploy.sh does to one service, and nothing more (logging in to ECR is the deploy
-# role's own, modules/github-oidc).
+# What the deploy tool (tools/deploy) does to one service, and nothing more (logging in to ECR
+# is the deploy role's own, modules/github-oidc).
 data "aws_iam_policy_document" "this" {
   statement {
     sid = "PushImage"

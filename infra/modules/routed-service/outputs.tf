@@ -1,5 +1,5 @@
 output "summary" {
-  description = "What infra/scripts read to deploy, roll back and set the secret of the service (the environment's service_<name> output), and where it runs; no credentials."
+  description = "What the deploy tool and init-secrets.sh read to deploy, roll back and set the secret of the service (the environment's service_<name> output), and where it runs; no credentials."
   value = {
     url                           = "${var.platform.url}${trimsuffix(var.path_patterns[0], "/*")}"
     cluster_arn                   = module.service.cluster_arn
@@ -11,7 +11,7 @@ output "summary" {
     network_configuration         = module.service.network_configuration
     log_group_name                = module.service.log_group_name
     public_keys_secret_arn        = var.foundation.public_keys_secret_arn
-    # The secret scripts/deploy.sh checks is set before it deploys: the API's signing key, or
+    # The secret the deploy tool checks is set before it deploys: the API's signing key, or
     # for a service beside it the public keys it cannot start without.
     signing_key_secret_arn = coalesce(var.signing_key_secret_arn, var.foundation.public_keys_secret_arn)
     secrets                = module.service.secrets

@@ -317,7 +317,7 @@ resource "aws_ecs_service" "this" {
 
   tags = var.tags
 
-  # Deploys (scripts/deploy.sh) register task definition revisions and autoscaling sets the
+  # Deploys (tools/deploy) register task definition revisions and autoscaling sets the
   # count; Terraform must not roll either back on its next apply.
   lifecycle {
     ignore_changes = [task_definition, desired_count]

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]  # pants: no-infer-dep (comes with moto[server])
+import boto3  # type: ignore[import-untyped]
 import pytest
 import requests
 from moto.ecs import models as ecs_models
@@ -186,6 +186,8 @@ def environment(aws: Any, registry: str, ready_server: str, tmp_path: Path) -> P
         }
     }
     ecs.create_cluster(clusterName="staging")
+    # Terraform makes the token key secrets empty; infra/scripts/init-secrets.sh fills them.
+    keys = aws("secretsmanager").create_secret(Name="staging-token-keys", SecretString="{}")
     outputs: dict[str, Any] = {"region": REGION, "cluster_name": "staging"}
     for service in SERVICES:
         ecr.create_repository(repositoryName=f"staging-{service}")
@@ -209,6 +211,7 @@ def environment(aws: Any, registry: str, ready_server: str, tmp_path: Path) -> P
             "ecr_repository_url": repository,
             "network_configuration": json.dumps(network),
             "log_group_name": f"/ecs/{service}",
+            "signing_key_secret_arn": keys["ARN"],
         }
         if service == "api":
             outputs.update(names, service_url=ready_server)

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from moto.moto_api import state_manager
 
 from tools.deploy.cli import main as deploy_tool
-from tools.deploy.tests.conftest import Main, images
+from tools.deploy.tests.conftest import SERVICES, Main, images
 
 FAST = ["--poll", "0.05", "--stable-timeout", "5", "--smoke-timeout", "1"]
 
@@ -73,17 +74,35 @@ def test_a_deploy_pushes_migrates_rolls_out_checks_and_records_it_stable(
     assert "migrations applied" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("service", SERVICES)
 def test_a_failed_migration_leaves_the_service_on_its_revision(
-    aws, environment, main, fleet, tmp_path, capsys
+    aws, environment, main, fleet, tmp_path, capsys, service
 ) -> None:
     commit = main.commits[0]
     # moto runs no container: the migration's exit code is set on the task moto creates.
     fleet.failing_migrations.add(commit)
 
-    assert ship(environment, main, commit, tmp_path) == 1
+    assert ship(environment, main, commit, tmp_path, services=(service,)) == 1
 
     assert "the migration failed (exit code 1" in capsys.readouterr().err
+    assert service_of(aws, f"{service}-service")["taskDefinition"].endswith(f"{service}-app:1")
+
+
+def test_a_deploy_before_the_token_keys_are_set_is_refused(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
+    # As Terraform leaves it until infra/scripts/init-secrets.sh runs: a secret with no value.
+    empty = aws("secretsmanager").create_secret(Name="staging-empty-keys")["ARN"]
+    outputs = json.loads(environment.read_text())
+    environment.write_text(json.dumps({**outputs, "signing_key_secret_arn": empty}))
+
+    assert ship(environment, main, main.commits[0], tmp_path) == 1
+
+    err = capsys.readouterr().err
+    assert "run infra/scripts/init-secrets.sh staging" in err
     assert service_of(aws)["taskDefinition"].endswith("api-app:1")
+    families = aws("ecs").list_task_definitions(familyPrefix="api-app")["taskDefinitionArns"]
+    assert [arn.rsplit("/", 1)[1] for arn in families] == ["api-app:1"]
 
 
 def test_a_migration_past_its_limit_is_stopped(
@@ -101,19 +120,20 @@ def test_a_migration_past_its_limit_is_stopped(
     assert service_of(aws)["taskDefinition"].endswith("api-app:1")
 
 
+@pytest.mark.parametrize("service", SERVICES)
 def test_a_failed_smoke_check_rolls_back_to_the_last_stable_revision(
-    aws, environment, main, fleet, tmp_path, capsys
+    aws, environment, main, fleet, tmp_path, capsys, service
 ) -> None:
     good, broken = main.commits[0], main.commits[1]
-    assert ship(environment, main, good, tmp_path) == 0
-    stable = service_of(aws)["taskDefinition"]
+    assert ship(environment, main, good, tmp_path, services=(service,)) == 0
+    stable = service_of(aws, f"{service}-service")["taskDefinition"]
     fleet.not_ready.add(broken)
 
-    assert ship(environment, main, broken, tmp_path) == 1
+    assert ship(environment, main, broken, tmp_path, services=(service,)) == 1
 
     err = capsys.readouterr().err
     assert "/ready did not answer 200" in err and "rolled back" in err
-    assert service_of(aws)["taskDefinition"] == stable
+    assert service_of(aws, f"{service}-service")["taskDefinition"] == stable
     assert "stable-at" not in tags(aws, stable.replace(":2", ":3"))
 
 

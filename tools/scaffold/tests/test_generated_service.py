@@ -57,14 +57,18 @@ def copy_repo(source: Path, target: Path) -> None:
         shutil.copy2(origin, destination, follow_symlinks=False)
 
 
+def nested_env() -> dict[str, str]:
+    """The environment of a nested Pants run: what it needs of this one, and no daemon."""
+    env = {name: os.environ[name] for name in PASSED_ON if name in os.environ}
+    return {**env, NESTED_ENV: "1", "PANTS_PANTSD": "false"}
+
+
 def pants(repo: Path, *arguments: str) -> str:
     """Run ./pants without a daemon in `repo`; fail with its output if it fails."""
-    env = {name: os.environ[name] for name in PASSED_ON if name in os.environ}
-    env[NESTED_ENV] = "1"
     result = subprocess.run(
-        ["./pants", "--no-pantsd", *arguments],
+        ["./pants", *arguments],
         cwd=repo,
-        env=env,
+        env=nested_env(),
         capture_output=True,
         encoding="utf-8",
         errors="replace",
@@ -126,6 +130,20 @@ def check_scaffold_in_copy(repo: Path) -> None:
     # Only what the scaffolder added is affected: none of services/api's tests reran.
     assert not [test for test in ran if test.startswith("services/api/")], sorted(ran)
     assert set(ran) <= added, sorted(set(ran) - added)
+
+    # CD builds and deploys an image of each service .ci/changed-services names: the new one
+    # alone, since no file the API's image holds changed.
+    changed = subprocess.run(
+        [str(repo / ".ci" / "changed-services"), "HEAD~2"],
+        cwd=repo,
+        env=nested_env(),
+        capture_output=True,
+        text=True,
+        timeout=PANTS_TIMEOUT,
+        check=False,
+    )
+    assert changed.returncode == 0, changed.stderr[-6000:]
+    assert changed.stdout.split() == [SERVICE], changed.stdout
 
     # The image target finds the service's own pexes through its Dockerfile's COPY lines.
     image_dependencies = pants(repo, "dependencies", f"services/{SERVICE}:image").split()
