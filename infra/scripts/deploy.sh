@@ -5,9 +5,10 @@
 # scaffolded beside the API (LOCAL_IMAGE overrides the name):
 #   1. pushes it to the environment's ECR repository as <image-tag> (skipped when the tag is
 #      already there: tags are immutable, so the same tag is the same image);
-#   2. registers new revisions of the migration and app task definitions with that image,
-#      copied from the latest revisions (so changes Terraform made are kept);
-#   3. runs the migration task and stops, leaving the service untouched, unless it exits 0;
+#   2. registers new revisions of the roles, migration and app task definitions with that
+#      image, copied from the latest revisions (so changes Terraform made are kept);
+#   3. runs the roles task (the database roles, as the master user), then the migration task,
+#      and stops, leaving the service untouched, unless each exits 0;
 #   4. points the service at the new app revision and waits for a steady state.
 # Terraform ignores the service's task definition, so its next apply does not undo a deploy.
 set -euo pipefail
@@ -58,33 +59,44 @@ register() {
     --query taskDefinition.taskDefinitionArn --output text
 }
 
+# run_to_end <task definition> <container> <what>: run a one-off task, wait for it to stop,
+# and stop the deploy unless <container> exited 0.
+run_to_end() {
+  local definition=$1 container=$2 what=$3 task status exit_code reason deadline
+  say "running the $what task"
+  task=$(aws ecs run-task --cluster "$cluster" --task-definition "$definition" --launch-type FARGATE \
+    --network-configuration "$OUT_network_configuration" --started-by "deploy-$tag" \
+    --query 'tasks[0].taskArn' --output text)
+  [ -n "$task" ] && [ "$task" != None ] || die "the $what task did not start"
+
+  deadline=$((SECONDS + MIGRATION_TIMEOUT))
+  status=""
+  while [ "$status" != STOPPED ]; do
+    [ $SECONDS -lt $deadline ] || die "the $what task $task did not stop within ${MIGRATION_TIMEOUT}s"
+    sleep "${POLL_SECONDS:-6}"
+    status=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" --query 'tasks[0].lastStatus' --output text)
+  done
+  exit_code=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" \
+    --query "tasks[0].containers[?name=='$container'].exitCode | [0]" --output text)
+  if [ "$exit_code" != 0 ]; then
+    reason=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" --query 'tasks[0].stoppedReason' --output text)
+    aws logs get-log-events --log-group-name "$OUT_log_group_name" \
+      --log-stream-name "$container/$container/${task##*/}" --limit 50 --query 'events[].message' --output text >&2 || true
+    die "the $what failed (exit code $exit_code: $reason); the service still runs its previous revision"
+  fi
+}
+
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
+roles=$(register "$OUT_roles_task_family")
 migration=$(register "$OUT_migration_task_family")
 app=$(register "$OUT_app_task_family")
-say "registered $migration and $app"
+say "registered $roles, $migration and $app"
 
-say "running the migration task"
-task=$(aws ecs run-task --cluster "$cluster" --task-definition "$migration" --launch-type FARGATE \
-  --network-configuration "$OUT_network_configuration" --started-by "deploy-$tag" \
-  --query 'tasks[0].taskArn' --output text)
-[ -n "$task" ] && [ "$task" != None ] || die "the migration task did not start"
-
-deadline=$((SECONDS + MIGRATION_TIMEOUT))
-status=""
-while [ "$status" != STOPPED ]; do
-  [ $SECONDS -lt $deadline ] || die "the migration task $task did not stop within ${MIGRATION_TIMEOUT}s"
-  sleep "${POLL_SECONDS:-6}"
-  status=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" --query 'tasks[0].lastStatus' --output text)
-done
-exit_code=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" \
-  --query 'tasks[0].containers[?name==`migrate`].exitCode | [0]' --output text)
-if [ "$exit_code" != 0 ]; then
-  reason=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" --query 'tasks[0].stoppedReason' --output text)
-  aws logs get-log-events --log-group-name "$OUT_log_group_name" \
-    --log-stream-name "migrate/migrate/${task##*/}" --limit 50 --query 'events[].message' --output text >&2 || true
-  die "the migration failed (exit code $exit_code: $reason); the service still runs its previous revision"
-fi
+# The database roles the migration and the app log in as, created by the master user.
+run_to_end "$roles" roles roles
+say "database roles ready"
+run_to_end "$migration" migrate migration
 say "migrations applied"
 
 say "updating $service to $app"
