@@ -277,7 +277,9 @@ def test_only_the_roles_task_gets_the_master_password(aws: Any, outputs: dict[st
     plain = {e["name"]: e["value"] for e in container["environment"]}
     assert container["command"] == ["python", "-m", "services.api.manage", "db-roles"]
     assert (plain["DB_AUTH"], plain["DB_MIGRATION_ROLE"], plain["DB_SERVICE_ROLE"]) == (
-        "password", "api_staging_migrator", "api_staging_service"
+        "password",
+        "api_staging_migrator",
+        "api_staging_service",
     )
     migrate = ecs.describe_task_definition(taskDefinition=outputs["migration_task_family"])
     (container,) = migrate["taskDefinition"]["containerDefinitions"]

@@ -20,8 +20,7 @@ ROW_RIGHTS = "SELECT, INSERT, UPDATE, DELETE"
 SEQUENCE_RIGHTS = "USAGE, SELECT"
 
 # Tables, views and sequences of the schema; a sequence a column owns moves with its table.
-_RELATIONS = text(
-    """
+_RELATIONS = text("""
     SELECT c.relname, c.relkind IN ('S') AS is_sequence
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -31,18 +30,17 @@ _RELATIONS = text(
         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')
       )
     ORDER BY c.relname
-    """
-)
+    """)
 # Enum and domain types a migration created.
-_TYPES = text(
-    """
+_TYPES = text("""
     SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE n.nspname = :schema AND t.typtype IN ('e', 'd') ORDER BY t.typname
-    """
-)
+    """)
 
 
-def ensure_roles(connection: Connection, migrator: str, service: str, schema: str = "public") -> None:
+def ensure_roles(
+    connection: Connection, migrator: str, service: str, schema: str = "public"
+) -> None:
     """Create or bring up to date the migration and service roles of the connected database."""
     database = connection.scalar(text("SELECT current_database()"))
     for role in (migrator, service):
@@ -53,7 +51,9 @@ def ensure_roles(connection: Connection, migrator: str, service: str, schema: st
         connection.execute(text(f"GRANT {IAM_ROLE} TO {m}, {s}"))
     # Giving an object away, and setting a role's default privileges, needs its membership.
     connection.execute(text(f"GRANT {m} TO CURRENT_USER"))
-    connection.execute(text(f"GRANT CONNECT ON DATABASE {_quote(connection, database)} TO {m}, {s}"))
+    connection.execute(
+        text(f"GRANT CONNECT ON DATABASE {_quote(connection, database)} TO {m}, {s}")
+    )
     connection.execute(text(f"REVOKE CREATE ON SCHEMA {sch} FROM PUBLIC"))
     connection.execute(text(f"ALTER SCHEMA {sch} OWNER TO {m}"))
     for name, is_sequence in connection.execute(_RELATIONS, {"schema": schema}):

@@ -37,7 +37,12 @@ def assert_is_connect_token(token: str, host: str, port: int, user: str, region:
     assert query["DBUser"] == user
     assert query["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256"
     key, _day, signed_region, service, terminator = query["X-Amz-Credential"].split("/")
-    assert (key, signed_region, service, terminator) == (ACCESS_KEY, region, "rds-db", "aws4_request")
+    assert (key, signed_region, service, terminator) == (
+        ACCESS_KEY,
+        region,
+        "rds-db",
+        "aws4_request",
+    )
     assert query["X-Amz-Expires"] == "900"
     assert re.fullmatch(r"[0-9a-f]{64}", query["X-Amz-Signature"])
 

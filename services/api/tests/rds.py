@@ -18,7 +18,7 @@ from libs.testing.postgres import postgres_server
 from services.api.app import create_app
 from services.api.tests.factories import make_settings
 
-SUPERUSER_PASSWORD = "superuser-only-in-tests"  # noqa: S105  # nosec B105
+SUPERUSER_PASSWORD = "superuser-only-in-tests"  # nosec B105
 MASTER, MASTER_PASSWORD = "master", "master-only-in-tests"
 DATABASE = "api"
 MIGRATION_ROLE, SERVICE_ROLE = "api_migrator", "api_service"

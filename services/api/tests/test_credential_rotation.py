@@ -107,9 +107,7 @@ def service_backends(server: RdsLikeServer) -> set[int]:
     connection = psycopg2_connect(server)
     try:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE usename = %s", (SERVICE_ROLE,)
-            )
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE usename = %s", (SERVICE_ROLE,))
             return {pid for (pid,) in cursor.fetchall()}
     finally:
         connection.close()

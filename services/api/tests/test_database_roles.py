@@ -62,9 +62,17 @@ def test_the_migration_role_owns_the_schema_and_every_table(server):
         server, "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public'"
     )
     assert schema_owner == [(MIGRATION_ROLE,)]
-    owners = dict(psycopg2_admin(server, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public'"))
+    owners = dict(
+        psycopg2_admin(
+            server, "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public'"
+        )
+    )
     # items came from the earlier deploy's master, users from the migration role itself.
-    assert owners == {"alembic_version": MIGRATION_ROLE, "items": MIGRATION_ROLE, "users": MIGRATION_ROLE}
+    assert owners == {
+        "alembic_version": MIGRATION_ROLE,
+        "items": MIGRATION_ROLE,
+        "users": MIGRATION_ROLE,
+    }
 
 
 def test_both_roles_may_log_in_with_an_iam_token(server):
@@ -87,7 +95,9 @@ def test_the_service_role_reads_and_writes_rows_through_the_api(server):
     item = created.get_json()
     etag = client.get(f"/api/v1/items/{item['id']}", headers=headers).headers["ETag"]
     changed = client.patch(
-        f"/api/v1/items/{item['id']}", json={"name": "Desk lamp"}, headers={**headers, "If-Match": etag}
+        f"/api/v1/items/{item['id']}",
+        json={"name": "Desk lamp"},
+        headers={**headers, "If-Match": etag},
     )
     assert changed.status_code == 200
     listed = client.get("/api/v1/items", headers=headers).get_json()
