@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 from sqlalchemy import Engine, event
 
 TokenSource = Callable[[str, int, str], str]

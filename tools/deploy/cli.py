@@ -4,9 +4,10 @@
     rollback <environment> [--service <name>] [--revision <arn or family:n>]
 
 A deploy of a service: the order check, the push, the roles task (the database roles, as the
-master user), new migration and app revisions, the migration task, the rollout and its steady state, the smoke check of /ready, then the record
-that the revision is stable. When the rollout or the smoke check fails, the service goes back
-to its last stable revision by itself. The waits' limits are options (seconds).
+master user), new migration and app revisions, the migration task, the rollout and its steady
+state, the smoke check of /ready, then the record that the revision is stable. When the
+rollout or the smoke check fails, the service goes back to its last stable revision by itself.
+The waits' limits are options (seconds).
 """
 
 from __future__ import annotations

@@ -203,7 +203,7 @@ def test_a_token_source_keeps_every_request_answered_through_a_rotation(server):
             assert (host, port, user) == ("127.0.0.1", server.port, SERVICE_ROLE)
             if secret["password"].startswith("rotated-"):
                 asked_after_rotation.append(secret["password"])
-            return secret["password"]
+            return str(secret["password"])
 
         use_token_source(engine, current_password)
         load = run_rotation_under_load(server, app, secret)

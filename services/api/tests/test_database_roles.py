@@ -53,8 +53,8 @@ def psycopg2_admin(server: RdsLikeServer, statement: str) -> list[tuple[object, 
 
 
 def test_the_master_is_no_superuser(server):
-    rows = psycopg2_admin(server, f"SELECT rolsuper FROM pg_roles WHERE rolname = '{MASTER}'")
-    assert rows == [(False,)]
+    rows = dict(psycopg2_admin(server, "SELECT rolname, rolsuper FROM pg_roles"))
+    assert rows[MASTER] is False
 
 
 def test_the_migration_role_owns_the_schema_and_every_table(server):

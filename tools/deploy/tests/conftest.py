@@ -2,9 +2,9 @@
 server standing in for the load balancer, for deploys and rollbacks end to end.
 
 moto runs ECS's API but no containers, so two outcomes are supplied through moto's own state,
-in this process: the roles and migration containers' exit codes (set on the task moto creates) and the
-rollout's result (the deployment moto keeps for the service: completed, or failed as when the
-circuit breaker rolls back). `/ready` answers from the image the service runs.
+in this process: the roles and migration containers' exit codes (set on the task moto
+creates) and the rollout's result (the deployment moto keeps for the service: completed, or
+failed as when the circuit breaker rolls back). `/ready` answers from the image the service runs.
 """
 
 from __future__ import annotations

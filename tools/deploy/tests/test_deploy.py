@@ -95,8 +95,8 @@ def test_a_one_off_task_past_its_limit_is_stopped(
     assert ship(environment, main, main.commits[0], tmp_path, "--migration-timeout", "0.3") == 1
 
     # The roles task is the first one-off task of a deploy; the migration's wait is the same.
-    assert "the roles task" in (err := capsys.readouterr().err)
-    assert "ran past 0.3s and was stopped" in err
+    err = capsys.readouterr().err
+    assert "the roles task" in err and "ran past 0.3s and was stopped" in err
     tasks = aws("ecs").list_tasks(cluster="staging", desiredStatus="STOPPED")["taskArns"]
     stopped = aws("ecs").describe_tasks(cluster="staging", tasks=tasks)["tasks"]
     assert [task["stoppedReason"] for task in stopped] == ["deploy: roles time limit"]
