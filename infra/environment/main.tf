@@ -180,6 +180,7 @@ module "api" {
   image_tag         = var.image_tag
   app_command       = var.app_command
   migration_command = var.migration_command
+  roles_command     = var.roles_command
 
   task_cpu         = coalesce(var.task_cpu, local.profile.task_cpu)
   task_memory      = coalesce(var.task_memory, local.profile.task_memory)

@@ -58,6 +58,11 @@ output "migration_task_definition_arn" {
   value       = local.api.migration_task_definition_arn
 }
 
+output "roles_task_family" {
+  description = "Task definition family of the API's roles task, which deploys run before the migration."
+  value       = local.api.roles_task_family
+}
+
 output "network_configuration" {
   description = "Network configuration of the API's tasks, for `aws ecs run-task`."
   value       = local.api.network_configuration

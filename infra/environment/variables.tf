@@ -82,6 +82,12 @@ variable "migration_command" {
   default     = ["python", "-m", "services.api.manage", "db", "upgrade"]
 }
 
+variable "roles_command" {
+  description = "Command of the API's roles task, which creates its database roles before each migration."
+  type        = list(string)
+  default     = ["python", "-m", "services.api.manage", "db-roles"]
+}
+
 variable "task_cpu" {
   description = "CPU units of an API task (1024 = 1 vCPU); null takes the environment's (512 staging, 1024 production)."
   type        = number

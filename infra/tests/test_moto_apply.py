@@ -27,6 +27,7 @@ from infra.tests.moto_server import (
 from infra.tests.scripts import run_script
 
 REGION = "eu-west-1"
+ACCOUNT = "123456789012"  # moto's account when the credentials name none
 GITHUB_REPOSITORY = "acme/api"
 ONCALL = "oncall@example.com"
 # Scaffolded into the copy of infra/ (no services/ there, so only its Terraform is written).
@@ -293,9 +294,48 @@ def test_service_runs_privately_with_secrets_from_secrets_manager(
     assert secrets.pop("AUTH_SIGNING_KEY") == outputs["signing_key_secret_arn"]
     assert secrets.pop("AUTH_PUBLIC_KEYS") == outputs["public_keys_secret_arn"]
     assert secrets.pop("RATE_LIMIT_STORAGE_URI") == outputs["rate_limit_store"]["uri_secret_arn"]
-    assert secrets.pop("DB_PASSWORD").endswith(":password::") and secrets == {}
-    plain = {e["name"] for e in container["environment"]}
-    assert not plain & {"DB_PASSWORD", "AUTH_SIGNING_KEY", "AUTH_PUBLIC_KEYS", "SECRET_KEY"}
+    assert secrets == {}  # no database password: the app logs in with IAM tokens
+    plain = {e["name"]: e["value"] for e in container["environment"]}
+    assert not set(plain) & {"DB_PASSWORD", "AUTH_SIGNING_KEY", "AUTH_PUBLIC_KEYS", "SECRET_KEY"}
+    assert (plain["DB_USER"], plain["DB_AUTH"]) == ("api_staging_service", "iam")
+
+
+def test_only_the_roles_task_gets_the_master_password(aws: Any, outputs: dict[str, Any]) -> None:
+    ecs = aws("ecs")
+    roles = ecs.describe_task_definition(taskDefinition=outputs["roles_task_family"])
+    (container,) = roles["taskDefinition"]["containerDefinitions"]
+    secrets = {secret["name"]: secret["valueFrom"] for secret in container["secrets"]}
+    assert secrets["DB_PASSWORD"].endswith(":password::")
+    plain = {e["name"]: e["value"] for e in container["environment"]}
+    assert container["command"] == ["python", "-m", "services.api.manage", "db-roles"]
+    assert (plain["DB_AUTH"], plain["DB_MIGRATION_ROLE"], plain["DB_SERVICE_ROLE"]) == (
+        "password",
+        "api_staging_migrator",
+        "api_staging_service",
+    )
+    migrate = ecs.describe_task_definition(taskDefinition=outputs["migration_task_family"])
+    (container,) = migrate["taskDefinition"]["containerDefinitions"]
+    assert "DB_PASSWORD" not in {secret["name"] for secret in container["secrets"]}
+
+
+@pytest.mark.parametrize(
+    ("role", "database_role"),
+    [("api-staging-task", "api_staging_service"), ("api-staging-migrate", "api_staging_migrator")],
+)
+def test_each_task_role_may_log_in_as_its_own_database_role(
+    aws: Any, role: str, database_role: str
+) -> None:
+    iam = aws("iam")
+    (name,) = iam.list_role_policies(RoleName=role)["PolicyNames"]
+    document = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+    (statement,) = document["Statement"]
+    (instance,) = aws("rds").describe_db_instances(DBInstanceIdentifier="api-staging")[
+        "DBInstances"
+    ]
+    assert statement["Action"] == "rds-db:connect"
+    assert statement["Resource"] == (
+        f"arn:aws:rds-db:{REGION}:{ACCOUNT}:dbuser:{instance['DbiResourceId']}/{database_role}"
+    )
 
 
 def test_deploy_role_trusts_only_this_repository_environment(aws: Any) -> None:
@@ -432,7 +472,7 @@ def test_scaffolded_service_verifies_with_the_public_keys_only(
     definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
     (container,) = definition["taskDefinition"]["containerDefinitions"]
     secrets = {secret["name"]: secret["valueFrom"] for secret in container["secrets"]}
-    assert sorted(secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"]
+    assert sorted(secrets) == ["AUTH_PUBLIC_KEYS", "RATE_LIMIT_STORAGE_URI"]
     assert secrets["AUTH_PUBLIC_KEYS"] == outputs["public_keys_secret_arn"]
 
     # The deploy tool's check (the public keys are set) passes once init-secrets.sh has run.

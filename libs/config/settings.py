@@ -12,6 +12,9 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIB = 1024 * 1024
+# A PostgreSQL identifier that needs no quoting (roles are named in SQL and IAM policy ARNs).
+_ROLE_NAME = r"^[a-z_][a-z0-9_]{0,62}$"
+_TLS_SSLMODES = ("require", "verify-ca", "verify-full")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
@@ -54,6 +57,25 @@ class ServiceSettings(BaseSettings):
     db_name: str = Field("app", description="PostgreSQL database name.")
     db_user: str = Field("app", description="PostgreSQL user.")
     db_password: SecretStr | None = Field(None, description="PostgreSQL password (a secret).")
+    db_auth: Literal["password", "iam"] = Field(
+        "password",
+        description="How the service logs in to PostgreSQL: DB_PASSWORD, or an IAM token per "
+        "new connection (RDS).",
+    )
+    db_migration_role: str | None = Field(
+        None,
+        pattern=_ROLE_NAME,
+        description="Role `manage db-roles` creates for the migrations; it owns the schema.",
+    )
+    db_service_role: str | None = Field(
+        None,
+        pattern=_ROLE_NAME,
+        description="Role `manage db-roles` creates for the app; it reads and writes rows only.",
+    )
+    # ECS sets AWS_REGION in every task; the IAM tokens are signed for it.
+    aws_region: str | None = Field(
+        None, description="AWS region of the database; required with DB_AUTH=iam."
+    )
     db_sslmode: str = Field(
         "require",
         pattern=r"^(disable|allow|prefer|require|verify-ca|verify-full)$",
@@ -181,6 +203,20 @@ class ServiceSettings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _iam_needs_region_and_tls(self) -> ServiceSettings:
+        if self.db_auth != "iam":
+            return self
+        if not self.aws_region:
+            raise ValueError("AWS_REGION is required when DB_AUTH=iam (ECS sets it in tasks)")
+        url = self.resolved_database_url
+        if not url or not url.startswith("postgresql"):
+            raise ValueError("DB_AUTH=iam needs a PostgreSQL server (DB_HOST or DATABASE_URL)")
+        # RDS accepts IAM tokens over TLS only.
+        if not self.database_url and self.db_sslmode not in _TLS_SSLMODES:
+            raise ValueError("DB_AUTH=iam needs DB_SSLMODE require, verify-ca or verify-full")
+        return self
+
+    @model_validator(mode="after")
     def _production_rules(self) -> ServiceSettings:
         if not self.is_production:
             return self
@@ -194,6 +230,9 @@ class ServiceSettings(BaseSettings):
         url = self.resolved_database_url
         if not url or url.startswith("sqlite"):
             raise ValueError("DATABASE_URL must name a PostgreSQL server when APP_ENV=production")
+        # A password beside IAM tokens would be a long-lived secret nobody rotates or needs.
+        if self.db_auth == "iam" and self.db_password is not None:
+            raise ValueError("DB_PASSWORD must be unset when DB_AUTH=iam and APP_ENV=production")
         return self
 
 

@@ -10,6 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 
 from libs.config import ServiceSettings
 from libs.db.connections import init_connections
+from libs.db.credentials import iam_token_source, use_token_source
+from libs.db.roles import create_roles
 
 
 def engine_options(settings: ServiceSettings) -> dict[str, object]:
@@ -32,7 +34,11 @@ def engine_options(settings: ServiceSettings) -> dict[str, object]:
 def init_database(
     app: Flask, db: SQLAlchemy, settings: ServiceSettings, migrations_dir: Path
 ) -> None:
-    """Bind `db` and Flask-Migrate (with the migrations in `migrations_dir`) to `app`."""
+    """Bind `db` and Flask-Migrate (with the migrations in `migrations_dir`) to `app`.
+
+    With DB_AUTH=iam every new connection logs in with a fresh IAM token. The app's CLI gets
+    the `db-roles` command (libs.db.roles).
+    """
     if settings.uses_embedded_database:
         Path(settings.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.sqlalchemy_url
@@ -41,7 +47,10 @@ def init_database(
     if not settings.uses_embedded_database:
         with app.app_context():
             init_connections(db.engine)
+            if settings.db_auth == "iam" and settings.aws_region:
+                use_token_source(db.engine, iam_token_source(settings.aws_region))
     Migrate(app, db, directory=str(migrations_dir))
+    app.cli.command("db-roles")(create_roles)
 
 
 def upgrade_to_head(app: Flask) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg2
 import psycopg2.errors
@@ -110,7 +111,9 @@ def find_server_binaries() -> Path:
 class PostgresServer:
     """A private PostgreSQL server on a free loopback port that a test may stop and start."""
 
-    def __init__(self, settings: dict[str, str]) -> None:
+    def __init__(self, settings: dict[str, str], password: str | None = None) -> None:
+        # With a password every login is checked (scram-sha-256); without one, trust.
+        self._password = password
         self._bindir = find_server_binaries()
         # PostgreSQL refuses to run as root, so as root the server runs as an unprivileged user.
         self._account = pwd.getpwnam(_UNPRIVILEGED_USER) if os.geteuid() == 0 else None
@@ -129,13 +132,21 @@ class PostgresServer:
 
     @property
     def url(self) -> str:
-        """The admin URL: user and database `postgres`, no password (trust on loopback)."""
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        """The admin URL: user and database `postgres`, with the server's password if it has one."""
+        login = "postgres" + (f":{quote(self._password, safe='')}" if self._password else "")
+        return f"postgresql://{login}@127.0.0.1:{self.port}/postgres"
 
     def initdb(self) -> None:
         """Create the data directory."""
+        auth = ["--auth=trust"]
+        if self._password is not None:
+            password_file = self._root / "password"
+            password_file.write_text(self._password)
+            if self._account:
+                os.chown(password_file, self._account.pw_uid, self._account.pw_gid)
+            auth = ["--auth=scram-sha-256", f"--pwfile={password_file}"]
         self._as_owner(str(self._bindir / "initdb"), "-D", self._data, "-U", "postgres",
-                       "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
+                       *auth, "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
 
     def start(self) -> None:
         """Start the server on its port and wait until it accepts connections."""
@@ -171,9 +182,12 @@ class PostgresServer:
 
 
 @contextmanager
-def postgres_server(**settings: str) -> Iterator[PostgresServer]:
-    """A started PostgreSQL server; `settings` (-c name=value) override FAST_SETTINGS."""
-    server = PostgresServer({**FAST_SETTINGS, **settings})
+def postgres_server(password: str | None = None, **settings: str) -> Iterator[PostgresServer]:
+    """A started PostgreSQL server; `settings` (-c name=value) override FAST_SETTINGS.
+
+    With `password`, the server checks every login's password (the admin's is `password`).
+    """
+    server = PostgresServer({**FAST_SETTINGS, **settings}, password=password)
     try:
         server.initdb()
         server.start()

@@ -3,10 +3,11 @@
     deploy <environment> <commit> --images <dir>     each service listed in <dir>/services.txt
     rollback <environment> [--service <name>] [--revision <arn or family:n>]
 
-A deploy of a service: the order check, the push, new migration and app revisions, the
-migration task, the rollout and its steady state, the smoke check of /ready, then the record
-that the revision is stable. When the rollout or the smoke check fails, the service goes back
-to its last stable revision by itself. The waits' limits are options (seconds).
+A deploy of a service: the order check, the push, the roles task (the database roles, as the
+master user), new migration and app revisions, the migration task, the rollout and its steady
+state, the smoke check of /ready, then the record that the revision is stable. When the
+rollout or the smoke check fails, the service goes back to its last stable revision by itself.
+The waits' limits are options (seconds).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def deploy_service(
     )
     image = push(ecr_client, found, archive, commit)
     say(f"{found.service}: {image} is in the registry")
+    create_roles(ecs, found, image, commit)
     migration = ecs.register(found.migration_family, image, commit)
     app = ecs.register(found.app_family, image, commit)
     say(f"{found.service}: registered {migration} and {app}; running the migration")
@@ -75,6 +77,14 @@ def deploy_service(
         ) from error
     ecs.mark_stable(app)
     say(f"{found.service}: {app} is deployed and stable at {found.url}")
+
+
+def create_roles(ecs: Ecs, found: Target, image: str, commit: str) -> None:
+    """Run the image's roles task: the database roles exist before the migration logs in."""
+    roles = ecs.register(found.roles_family, image, commit)
+    say(f"{found.service}: registered {roles}; creating the database roles")
+    ecs.create_roles(roles, commit)
+    say(f"{found.service}: database roles ready")
 
 
 def back_to(ecs: Ecs, found: Target, revision: str, limits: Limits) -> None:

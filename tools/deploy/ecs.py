@@ -13,12 +13,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tools.deploy.errors import MigrationFailed, MigrationTimedOut, NoStableRevision, NotStable
+from tools.deploy.errors import (
+    DeployError,
+    MigrationFailed,
+    MigrationTimedOut,
+    NoStableRevision,
+    NotStable,
+    RolesFailed,
+    RolesTimedOut,
+)
 from tools.deploy.outputs import Target
 
 COMMIT_TAG = "commit"
 STABLE_TAG = "stable-at"
 MIGRATION_CONTAINER = "migrate"
+ROLES_CONTAINER = "roles"
 # What register_task_definition takes from a described revision; the rest is AWS's bookkeeping.
 REGISTERED_FIELDS = (
     "family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions",
@@ -68,6 +77,24 @@ class Ecs:
 
     def migrate(self, definition: str, commit: str) -> None:
         """Run the migration task to its end; stop it when it runs past the limit."""
+        self._run_to_end(
+            definition, commit, MIGRATION_CONTAINER, "migration", MigrationFailed, MigrationTimedOut
+        )
+
+    def create_roles(self, definition: str, commit: str) -> None:
+        """Run the roles task (the database roles the migration logs in as) to its end."""
+        self._run_to_end(definition, commit, ROLES_CONTAINER, "roles", RolesFailed, RolesTimedOut)
+
+    def _run_to_end(
+        self,
+        definition: str,
+        commit: str,
+        container: str,
+        what: str,
+        failed: type[DeployError],
+        timed_out: type[DeployError],
+    ) -> None:
+        """Run a one-off task of `definition`; raise `failed` unless `container` exits 0."""
         started = self.client.run_task(
             cluster=self.target.cluster,
             taskDefinition=definition,
@@ -76,9 +103,9 @@ class Ecs:
             startedBy=f"deploy-{commit}"[:36],
         )
         if not started.get("tasks"):
-            raise MigrationFailed(f"the migration task did not start: {started.get('failures')}")
+            raise failed(f"the {what} task did not start: {started.get('failures')}")
         task = started["tasks"][0]["taskArn"]
-        self.say(f"migration task {task} started")
+        self.say(f"{what} task {task} started")
         deadline = time.monotonic() + self.limits.migration
         while True:
             described = self.client.describe_tasks(cluster=self.target.cluster, tasks=[task])[
@@ -88,21 +115,19 @@ class Ecs:
                 break
             if time.monotonic() >= deadline:
                 self.client.stop_task(
-                    cluster=self.target.cluster, task=task, reason="deploy: migration time limit"
+                    cluster=self.target.cluster, task=task, reason=f"deploy: {what} time limit"
                 )
-                raise MigrationTimedOut(
-                    f"the migration task {task} ran past {self.limits.migration:g}s "
+                raise timed_out(
+                    f"the {what} task {task} ran past {self.limits.migration:g}s "
                     "and was stopped; "
                     "the service still runs its previous revision"
                 )
             time.sleep(self.limits.poll)
-        codes = [
-            c.get("exitCode") for c in described["containers"] if c["name"] == MIGRATION_CONTAINER
-        ]
+        codes = [c.get("exitCode") for c in described["containers"] if c["name"] == container]
         if codes != [0]:
             reason = described.get("stoppedReason", "")
-            raise MigrationFailed(
-                f"the migration failed (exit code {codes[0] if codes else None}: {reason}); "
+            raise failed(
+                f"the {what} failed (exit code {codes[0] if codes else None}: {reason}); "
                 "the service still runs its previous revision"
             )
 

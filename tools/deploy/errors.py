@@ -17,6 +17,14 @@ class MigrationTimedOut(DeployError):
     """The migration task ran past its limit and was stopped."""
 
 
+class RolesFailed(DeployError):
+    """The roles task (the database roles, before the migration) stopped with a non-zero code."""
+
+
+class RolesTimedOut(DeployError):
+    """The roles task ran past its limit and was stopped."""
+
+
 class NotStable(DeployError):
     """The service did not settle on the new revision (circuit breaker or time limit)."""
 

@@ -26,6 +26,7 @@ class Target:
     ecs_service: str
     app_family: str
     migration_family: str
+    roles_family: str
     repository_url: str
     network_configuration: dict[str, Any]
     log_group: str
@@ -91,6 +92,7 @@ def target(outputs: dict[str, Any], service: str) -> Target:
         ecs_service=names["service_name"],
         app_family=names["app_task_family"],
         migration_family=names["migration_task_family"],
+        roles_family=names["roles_task_family"],
         repository_url=names["ecr_repository_url"],
         network_configuration=json.loads(network) if isinstance(network, str) else network,
         log_group=names["log_group_name"],

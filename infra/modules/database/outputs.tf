@@ -13,8 +13,13 @@ output "database_name" {
   value       = aws_db_instance.this.db_name
 }
 
+output "resource_id" {
+  description = "DbiResourceId of the instance, which the rds-db:connect ARNs of its IAM database users name."
+  value       = aws_db_instance.this.resource_id
+}
+
 output "username" {
-  description = "Master user the app connects as."
+  description = "Master user; only the roles task logs in as it (the app and migrations use their own roles)."
   value       = aws_db_instance.this.username
 }
 

@@ -39,15 +39,18 @@ data "aws_iam_policy_document" "this" {
     sid     = "TagTaskDefinitions"
     actions = ["ecs:ListTagsForResource", "ecs:TagResource"]
     resources = [
-      for family in [var.app_task_family, var.migration_task_family] :
+      for family in [var.app_task_family, var.migration_task_family, var.roles_task_family] :
       "${local.ecs_prefix}:task-definition/${family}:*"
     ]
   }
 
   statement {
-    sid       = "RunMigration"
-    actions   = ["ecs:RunTask"]
-    resources = ["${local.ecs_prefix}:task-definition/${var.migration_task_family}:*"]
+    sid     = "RunRolesAndMigration"
+    actions = ["ecs:RunTask"]
+    resources = [
+      for family in [var.roles_task_family, var.migration_task_family] :
+      "${local.ecs_prefix}:task-definition/${family}:*"
+    ]
 
     condition {
       test     = "ArnEquals"

@@ -19,7 +19,12 @@ variable "app_task_family" {
 }
 
 variable "migration_task_family" {
-  description = "Task definition family of the migration task, the only one the deploy may run."
+  description = "Task definition family of the migration task, which the deploy runs (as it runs the roles task)."
+  type        = string
+}
+
+variable "roles_task_family" {
+  description = "Task definition family of the roles task, which the deploy runs before the migration."
   type        = string
 }
 

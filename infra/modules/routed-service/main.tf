@@ -58,6 +58,7 @@ module "service" {
   image                   = "${module.ecr.repository_url}:${var.image_tag}"
   app_command             = var.app_command
   migration_command       = var.migration_command
+  roles_command           = var.roles_command
   cpu                     = var.task_cpu
   memory                  = var.task_memory
   cpu_architecture        = var.cpu_architecture
@@ -88,6 +89,7 @@ module "service" {
     user                = module.database.username
     password_secret_arn = module.database.master_user_secret_arn
     security_group_id   = module.database.security_group_id
+    resource_id         = module.database.resource_id
   }
 }
 
@@ -112,7 +114,8 @@ module "deploy_policy" {
   service_arn           = module.service.service_arn
   app_task_family       = module.service.app_task_family
   migration_task_family = module.service.migration_task_family
-  pass_role_arns        = [module.service.execution_role_arn, module.service.task_role_arn]
+  roles_task_family     = module.service.roles_task_family
+  pass_role_arns        = [module.service.execution_role_arn, module.service.task_role_arn, module.service.migration_task_role_arn]
   log_group_arn         = module.service.log_group_arn
   secret_arns           = compact([var.foundation.public_keys_secret_arn, var.foundation.rate_limit_store.uri_secret_arn, var.signing_key_secret_arn])
 }
@@ -122,7 +125,7 @@ resource "aws_iam_policy" "deploy" {
   count = var.platform.deploy_role_name == null ? 0 : 1
 
   name        = "${var.name}-deploy"
-  description = "GitHub Actions deploys of ${var.name}: push its image, run its migration, update its service"
+  description = "GitHub Actions deploys of ${var.name}: push its image, run its roles and migration tasks, update its service"
   policy      = module.deploy_policy.json
 
   tags = var.tags

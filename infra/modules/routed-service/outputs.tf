@@ -7,6 +7,8 @@ output "summary" {
     app_task_family               = module.service.app_task_family
     migration_task_family         = module.service.migration_task_family
     migration_task_definition_arn = module.service.migration_task_definition_arn
+    roles_task_family             = module.service.roles_task_family
+    roles_task_definition_arn     = module.service.roles_task_definition_arn
     ecr_repository_url            = module.ecr.repository_url
     network_configuration         = module.service.network_configuration
     log_group_name                = module.service.log_group_name
@@ -23,6 +25,8 @@ output "summary" {
       port                = module.database.port
       name                = module.database.database_name
       identifier          = module.database.identifier
+      migration_role      = module.service.migration_role
+      service_role        = module.service.service_role
       multi_az            = module.database.multi_az
       deletion_protection = module.database.deletion_protection
       final_snapshot      = module.database.final_snapshot_identifier

@@ -71,6 +71,11 @@ variable "migration_command" {
   type        = list(string)
 }
 
+variable "roles_command" {
+  description = "Command of the service's roles task, which deploys run before the migration, for example [\"python\", \"-m\", \"services.orders.manage\", \"db-roles\"]."
+  type        = list(string)
+}
+
 variable "task_cpu" {
   description = "CPU units of a task (1024 = 1 vCPU)."
   type        = number

@@ -2,28 +2,47 @@ data "aws_caller_identity" "current" {}
 
 data "aws_region" "current" {}
 
+data "aws_partition" "current" {}
+
 locals {
   region = data.aws_region.current.name
 
-  environment = [
-    for key, value in merge(var.environment, {
-      APP_ENV    = var.app_env
-      DB_HOST    = var.database.host
-      DB_PORT    = tostring(var.database.port)
-      DB_NAME    = var.database.name
-      DB_USER    = var.database.user
-      DB_SSLMODE = "require"
-      # The ALB is the one proxy in front: rate limits key on the client it names.
-      RATE_LIMIT_TRUSTED_PROXIES = "1"
-    }) : { name = key, value = value }
-  ]
+  # Database roles (modules/service creates none: the roles task does, with `manage db-roles`):
+  # the migrations log in as one that owns the schema, the app as one that reads and writes rows.
+  role_prefix    = replace(var.name, "-", "_")
+  migration_role = "${local.role_prefix}_migrator"
+  service_role   = "${local.role_prefix}_service"
+  dbuser_arn     = "arn:${data.aws_partition.current.partition}:rds-db:${local.region}:${data.aws_caller_identity.current.account_id}:dbuser:${var.database.resource_id}"
+
+  shared_environment = merge(var.environment, {
+    APP_ENV    = var.app_env
+    DB_HOST    = var.database.host
+    DB_PORT    = tostring(var.database.port)
+    DB_NAME    = var.database.name
+    DB_SSLMODE = "require" # RDS accepts IAM tokens over TLS only
+    # ECS sets it on Fargate too; the IAM tokens are signed for it.
+    AWS_REGION = local.region
+    # The ALB is the one proxy in front: rate limits key on the client it names.
+    RATE_LIMIT_TRUSTED_PROXIES = "1"
+  })
+  # The app and the migrations log in with a fresh IAM token per connection: no password.
+  app_environment       = merge(local.shared_environment, { DB_USER = local.service_role, DB_AUTH = "iam" })
+  migration_environment = merge(local.shared_environment, { DB_USER = local.migration_role, DB_AUTH = "iam" })
+  # The roles task alone logs in as the master user, with the password RDS manages.
+  roles_environment = merge(local.shared_environment, {
+    DB_USER           = var.database.user
+    DB_AUTH           = "password"
+    DB_MIGRATION_ROLE = local.migration_role
+    DB_SERVICE_ROLE   = local.service_role
+  })
 
   # Values are resolved by the ECS agent at task start; they never appear in the task definition.
   # The rate-limit store's URI holds its token, so it is a secret as a whole.
   secret_arns = merge(var.secrets, { RATE_LIMIT_STORAGE_URI = var.rate_limit_store.uri_secret_arn })
-  secrets = concat(
+  secrets     = [for name, arn in local.secret_arns : { name = name, valueFrom = arn }]
+  roles_secrets = concat(
     [{ name = "DB_PASSWORD", valueFrom = "${var.database.password_secret_arn}:password::" }],
-    [for name, arn in local.secret_arns : { name = name, valueFrom = arn }],
+    local.secrets,
   )
 
   # The one container may use the whole task; explicit so every ECS implementation agrees.
@@ -32,8 +51,6 @@ locals {
     essential              = true
     cpu                    = var.cpu
     memory                 = var.memory
-    environment            = local.environment
-    secrets                = local.secrets
     readonlyRootFilesystem = var.readonly_root_filesystem
     mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
     linuxParameters        = { initProcessEnabled = true }
@@ -204,14 +221,50 @@ resource "aws_iam_role_policy" "execution" {
   policy = data.aws_iam_policy_document.execution.json
 }
 
-# The app calls no AWS API, so its task role has no permissions at all.
+# Each task role may log in to the database as its own role, and do nothing else.
+locals {
+  connect_policies = {
+    for task, role in { service = local.service_role, migration = local.migration_role } :
+    task => jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid      = "ConnectToTheDatabase"
+        Effect   = "Allow"
+        Action   = "rds-db:connect"
+        Resource = "${local.dbuser_arn}/${role}"
+      }]
+    })
+  }
+}
+
 resource "aws_iam_role" "task" {
   name               = "${var.name}-task"
-  description        = "The app's own identity in ${var.name}; no permissions"
+  description        = "The app's own identity in ${var.name}: logs in to its database as ${local.service_role}"
   assume_role_policy = data.aws_iam_policy_document.tasks_assume.json
 
   tags = var.tags
 }
+
+resource "aws_iam_role_policy" "task" {
+  name   = "connect-as-${local.service_role}"
+  role   = aws_iam_role.task.id
+  policy = local.connect_policies.service
+}
+
+resource "aws_iam_role" "migrate" {
+  name               = "${var.name}-migrate"
+  description        = "The migration task's identity in ${var.name}: logs in to its database as ${local.migration_role}"
+  assume_role_policy = data.aws_iam_policy_document.tasks_assume.json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "migrate" {
+  name   = "connect-as-${local.migration_role}"
+  role   = aws_iam_role.migrate.id
+  policy = local.connect_policies.migration
+}
+
 
 resource "aws_ecs_task_definition" "app" {
   family                   = var.name
@@ -234,6 +287,8 @@ resource "aws_ecs_task_definition" "app" {
   container_definitions = jsonencode([
     merge(local.container_base, {
       name         = "app"
+      environment  = [for key, value in local.app_environment : { name = key, value = value }]
+      secrets      = local.secrets
       portMappings = [{ containerPort = var.container_port, protocol = "tcp" }]
       logConfiguration = {
         logDriver = "awslogs"
@@ -256,7 +311,7 @@ resource "aws_ecs_task_definition" "migrate" {
   cpu                      = var.cpu
   memory                   = var.memory
   execution_role_arn       = aws_iam_role.execution.arn
-  task_role_arn            = aws_iam_role.task.arn
+  task_role_arn            = aws_iam_role.migrate.arn
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -269,14 +324,55 @@ resource "aws_ecs_task_definition" "migrate" {
 
   container_definitions = jsonencode([
     merge(local.container_base, {
-      name    = "migrate"
-      command = var.migration_command
+      name        = "migrate"
+      command     = var.migration_command
+      environment = [for key, value in local.migration_environment : { name = key, value = value }]
+      secrets     = local.secrets
       logConfiguration = {
         logDriver = "awslogs"
         options = {
           awslogs-group         = aws_cloudwatch_log_group.this.name
           awslogs-region        = local.region
           awslogs-stream-prefix = "migrate"
+        }
+      }
+    })
+  ])
+
+  tags = var.tags
+}
+
+# The one-off task every deploy runs before the migrations: it creates the two database roles
+# and their rights as the master user. It calls no AWS API, so it has no task role.
+resource "aws_ecs_task_definition" "roles" {
+  family                   = "${var.name}-roles"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+
+  volume {
+    name = "tmp"
+  }
+
+  container_definitions = jsonencode([
+    merge(local.container_base, {
+      name        = "roles"
+      command     = var.roles_command
+      environment = [for key, value in local.roles_environment : { name = key, value = value }]
+      secrets     = local.roles_secrets
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this.name
+          awslogs-region        = local.region
+          awslogs-stream-prefix = "roles"
         }
       }
     })

@@ -33,6 +33,31 @@ output "migration_task_definition_arn" {
   value       = aws_ecs_task_definition.migrate.arn
 }
 
+output "roles_task_family" {
+  description = "Task definition family of the one-off roles task, which deploys run before the migrations."
+  value       = aws_ecs_task_definition.roles.family
+}
+
+output "roles_task_definition_arn" {
+  description = "Task definition revision Terraform registered for the roles task."
+  value       = aws_ecs_task_definition.roles.arn
+}
+
+output "migration_role" {
+  description = "Database role the migrations log in as (IAM); it owns the schema."
+  value       = local.migration_role
+}
+
+output "service_role" {
+  description = "Database role the app logs in as (IAM); it may only read and write rows."
+  value       = local.service_role
+}
+
+output "migration_task_role_arn" {
+  description = "Role the migration task runs as."
+  value       = aws_iam_role.migrate.arn
+}
+
 output "network_configuration" {
   description = "awsvpcConfiguration of the service, as JSON for `aws ecs run-task --network-configuration`."
   value = jsonencode({
@@ -50,7 +75,7 @@ output "security_group_id" {
 }
 
 output "log_group_name" {
-  description = "CloudWatch log group of both containers (streams app/... and migrate/...)."
+  description = "CloudWatch log group of the three containers (streams app/..., migrate/... and roles/...)."
   value       = aws_cloudwatch_log_group.this.name
 }
 
@@ -70,6 +95,6 @@ output "task_role_arn" {
 }
 
 output "secrets" {
-  description = "What ECS injects into the app container at task start: variable name => secret ARN (never a value)."
+  description = "What ECS injects into the app container at task start: variable name => secret ARN (never a value); no database password."
   value       = { for secret in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets : secret.name => secret.valueFrom }
 }

@@ -1,6 +1,11 @@
 variable "name" {
-  description = "Name of the service and its task definition family, and prefix of its other resources."
+  description = "Name of the service and its task definition family, and prefix of its other resources and of its database roles (<name>_migrator, <name>_service, dashes as underscores)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,50}$", var.name))
+    error_message = "Use lower-case letters, digits and dashes (the database role names derive from it)."
+  }
 }
 
 variable "cluster" {
@@ -46,6 +51,12 @@ variable "migration_command" {
   default     = ["python", "-m", "services.api.manage", "db", "upgrade"]
 }
 
+variable "roles_command" {
+  description = "Command of the one-off roles task (same image), which creates the database roles as the master user."
+  type        = list(string)
+  default     = ["python", "-m", "services.api.manage", "db-roles"]
+}
+
 variable "container_port" {
   description = "Port the app listens on inside the container."
   type        = number
@@ -89,7 +100,7 @@ variable "environment" {
 }
 
 variable "database" {
-  description = "Where the app connects: host, port, name and user become DB_* variables; the password comes from password_secret_arn (the RDS-managed secret, JSON key \"password\")."
+  description = "The service's database: host, port and name become DB_* variables; user is the master user, whose password (password_secret_arn, the RDS-managed secret, JSON key \"password\") only the roles task gets; resource_id (DbiResourceId) names the IAM database users."
   type = object({
     host                = string
     port                = number
@@ -97,6 +108,7 @@ variable "database" {
     user                = string
     password_secret_arn = string
     security_group_id   = string
+    resource_id         = string
   })
 }
 

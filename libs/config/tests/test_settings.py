@@ -21,6 +21,9 @@ def clean_environment(monkeypatch, tmp_path):
         "AUTH_SIGNING_KEY",
         "DB_HOST",
         "CORS_ORIGINS",
+        "DB_AUTH",
+        "DB_PASSWORD",
+        "AWS_REGION",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env file
@@ -162,3 +165,48 @@ def test_cors_origins_must_be_exact_origins(monkeypatch, origins):
     monkeypatch.setenv("CORS_ORIGINS", origins)
     with pytest.raises(ConfigError, match="CORS_ORIGINS: each origin must look like"):
         load_settings(ServiceSettings)
+
+
+def test_password_auth_is_the_default(monkeypatch):
+    assert load_settings(ServiceSettings).db_auth == "password"
+
+
+def test_iam_auth_names_the_missing_region(monkeypatch):
+    monkeypatch.setenv("DB_AUTH", "iam")
+    monkeypatch.setenv("DB_HOST", "db.internal")
+    with pytest.raises(ConfigError, match="AWS_REGION is required when DB_AUTH=iam"):
+        load_settings(ServiceSettings)
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({}, "DB_AUTH=iam needs a PostgreSQL server"),
+        ({"DB_HOST": "db.internal", "DB_SSLMODE": "prefer"}, "DB_SSLMODE require"),
+    ],
+)
+def test_iam_auth_needs_postgresql_over_tls(monkeypatch, variables, message):
+    monkeypatch.setenv("DB_AUTH", "iam")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(ServiceSettings)
+
+
+def test_production_with_iam_refuses_a_password(monkeypatch):
+    for name, value in {
+        "APP_ENV": "production",
+        "AUTH_PUBLIC_KEYS": PUBLIC_KEYS,
+        "DB_HOST": "db.internal",
+        "DB_AUTH": "iam",
+        "AWS_REGION": "eu-west-1",
+        "DB_PASSWORD": STRONG_SECRET,
+    }.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match="DB_PASSWORD must be unset when DB_AUTH=iam"):
+        load_settings(ServiceSettings)
+    monkeypatch.delenv("DB_PASSWORD")
+    settings = load_settings(ServiceSettings)
+    assert settings.db_auth == "iam"
+    assert settings.sqlalchemy_url == "postgresql://app@db.internal:5432/app?sslmode=require"

@@ -2,9 +2,9 @@
 server standing in for the load balancer, for deploys and rollbacks end to end.
 
 moto runs ECS's API but no containers, so two outcomes are supplied through moto's own state,
-in this process: the migration container's exit code (set on the task moto creates) and the
-rollout's result (the deployment moto keeps for the service: completed, or failed as when the
-circuit breaker rolls back). `/ready` answers from the image the service runs.
+in this process: the roles and migration containers' exit codes (set on the task moto
+creates) and the rollout's result (the deployment moto keeps for the service: completed, or
+failed as when the circuit breaker rolls back). `/ready` answers from the image the service runs.
 """
 
 from __future__ import annotations
@@ -39,8 +39,10 @@ SERVICES = ("api", "orders")
 
 @dataclass
 class Fleet:
-    """What the stand-ins make of each image tag: migration exit code, rollout, /ready."""
+    """What the stand-ins make of each image tag: roles and migration exit codes, rollout,
+    /ready."""
 
+    failing_roles: set[str] = field(default_factory=set)
     failing_migrations: set[str] = field(default_factory=set)
     failing_rollouts: set[str] = field(default_factory=set)
     not_ready: set[str] = field(default_factory=set)
@@ -71,7 +73,9 @@ def fleet(monkeypatch: pytest.MonkeyPatch) -> Iterator[Fleet]:
         tasks = run_task(self, *args, **kwargs)
         for task in tasks:
             definition = self.describe_task_definition(task.task_definition_arn)
-            task.containers[0].exitCode = 1 if tag_of(definition) in fleet.failing_migrations else 0
+            container = definition.container_definitions[0]["name"]
+            failing = fleet.failing_roles if container == "roles" else fleet.failing_migrations
+            task.containers[0].exitCode = 1 if tag_of(definition) in failing else 0
         return tasks
 
     def update(self: Any, properties: dict[str, Any]) -> Any:
@@ -192,7 +196,11 @@ def environment(aws: Any, registry: str, ready_server: str, tmp_path: Path) -> P
     for service in SERVICES:
         ecr.create_repository(repositoryName=f"staging-{service}")
         repository = f"{registry}/staging-{service}"
-        for family, container in ((f"{service}-app", "app"), (f"{service}-migrate", "migrate")):
+        for family, container in (
+            (f"{service}-app", "app"),
+            (f"{service}-migrate", "migrate"),
+            (f"{service}-roles", "roles"),
+        ):
             ecs.register_task_definition(
                 family=family, networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
                 cpu="256", memory="512", tags=[{"key": "Service", "value": service}],
@@ -208,6 +216,7 @@ def environment(aws: Any, registry: str, ready_server: str, tmp_path: Path) -> P
             "service_name": f"{service}-service",
             "app_task_family": f"{service}-app",
             "migration_task_family": f"{service}-migrate",
+            "roles_task_family": f"{service}-roles",
             "ecr_repository_url": repository,
             "network_configuration": json.dumps(network),
             "log_group_name": f"/ecs/{service}",

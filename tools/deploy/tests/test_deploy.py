@@ -105,7 +105,7 @@ def test_a_deploy_before_the_token_keys_are_set_is_refused(
     assert [arn.rsplit("/", 1)[1] for arn in families] == ["api-app:1"]
 
 
-def test_a_migration_past_its_limit_is_stopped(
+def test_a_one_off_task_past_its_limit_is_stopped(
     aws, environment, main, fleet, tmp_path, capsys
 ) -> None:
     # moto moves a task one state further each time it is described; here it never stops.
@@ -113,10 +113,49 @@ def test_a_migration_past_its_limit_is_stopped(
 
     assert ship(environment, main, main.commits[0], tmp_path, "--migration-timeout", "0.3") == 1
 
-    assert "ran past 0.3s and was stopped" in capsys.readouterr().err
+    # The roles task is the first one-off task of a deploy; the migration's wait is the same.
+    err = capsys.readouterr().err
+    assert "the roles task" in err and "ran past 0.3s and was stopped" in err
     tasks = aws("ecs").list_tasks(cluster="staging", desiredStatus="STOPPED")["taskArns"]
     stopped = aws("ecs").describe_tasks(cluster="staging", tasks=tasks)["tasks"]
-    assert [task["stoppedReason"] for task in stopped] == ["deploy: migration time limit"]
+    assert [task["stoppedReason"] for task in stopped] == ["deploy: roles time limit"]
+    assert service_of(aws)["taskDefinition"].endswith("api-app:1")
+
+
+def families_run(aws: Any) -> set[str]:
+    """The task definition families of the tasks run so far."""
+    ecs = aws("ecs")
+    arns = ecs.list_tasks(cluster="staging", desiredStatus="STOPPED")["taskArns"]
+    arns += ecs.list_tasks(cluster="staging", desiredStatus="RUNNING")["taskArns"]
+    tasks = ecs.describe_tasks(cluster="staging", tasks=arns)["tasks"] if arns else []
+    return {task["taskDefinitionArn"].rsplit("/", 1)[1].split(":")[0] for task in tasks}
+
+
+def test_a_deploy_creates_the_database_roles_before_the_migration(
+    aws, environment, main, fleet, registry, tmp_path, capsys
+) -> None:
+    commit = main.commits[0]
+
+    assert ship(environment, main, commit, tmp_path) == 0
+
+    err = capsys.readouterr().err  # the order: the roles task ends before the migration starts
+    assert err.index("database roles ready") < err.index("running the migration")
+    roles = aws("ecs").describe_task_definition(taskDefinition="api-roles")["taskDefinition"]
+    assert roles["revision"] == 2  # the new image's own roles command
+    assert roles["containerDefinitions"][0]["image"] == f"{registry}/staging-api:{commit}"
+    assert families_run(aws) - {"api-app"} == {"api-roles", "api-migrate"}
+
+
+def test_a_failed_roles_task_stops_the_deploy_before_the_migration(
+    aws, environment, main, fleet, tmp_path, capsys
+) -> None:
+    commit = main.commits[0]
+    fleet.failing_roles.add(commit)
+
+    assert ship(environment, main, commit, tmp_path) == 1
+
+    assert "the roles failed (exit code 1" in capsys.readouterr().err
+    assert "api-migrate" not in families_run(aws)
     assert service_of(aws)["taskDefinition"].endswith("api-app:1")
 
 

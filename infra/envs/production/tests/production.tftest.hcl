@@ -29,13 +29,13 @@ run "production_is_highly_available_and_protected" {
 
   assert {
     condition = (
-      keys(output.task_secrets) == ["AUTH_PUBLIC_KEYS", "AUTH_SIGNING_KEY", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"]
+      keys(output.task_secrets) == ["AUTH_PUBLIC_KEYS", "AUTH_SIGNING_KEY", "RATE_LIMIT_STORAGE_URI"]
       && output.task_secrets.RATE_LIMIT_STORAGE_URI == output.rate_limit_store.uri_secret_arn
       && output.task_secrets.AUTH_SIGNING_KEY == output.signing_key_secret_arn
       && output.task_secrets.AUTH_PUBLIC_KEYS == output.public_keys_secret_arn
       && output.signing_key_secret_arn != output.public_keys_secret_arn
     )
-    error_message = "The API's tasks get the signing key, the public keys, the rate-limit store and the database password, each from its own secret."
+    error_message = "The API's tasks get the signing key, the public keys and the rate-limit store, each from its own secret, and no database password (IAM tokens)."
   }
 
   assert {

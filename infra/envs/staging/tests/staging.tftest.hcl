@@ -25,13 +25,13 @@ run "staging_is_cheap_but_private" {
 
   assert {
     condition = (
-      keys(output.task_secrets) == ["AUTH_PUBLIC_KEYS", "AUTH_SIGNING_KEY", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"]
+      keys(output.task_secrets) == ["AUTH_PUBLIC_KEYS", "AUTH_SIGNING_KEY", "RATE_LIMIT_STORAGE_URI"]
       && output.task_secrets.RATE_LIMIT_STORAGE_URI == output.rate_limit_store.uri_secret_arn
       && output.task_secrets.AUTH_SIGNING_KEY == output.signing_key_secret_arn
       && output.task_secrets.AUTH_PUBLIC_KEYS == output.public_keys_secret_arn
       && output.signing_key_secret_arn != output.public_keys_secret_arn
     )
-    error_message = "The API's tasks get the signing key, the public keys, the rate-limit store and the database password, each from its own secret."
+    error_message = "The API's tasks get the signing key, the public keys and the rate-limit store, each from its own secret, and no database password (IAM tokens)."
   }
 
   assert {
@@ -65,7 +65,7 @@ run "staging_is_cheap_but_private" {
   }
 
   assert {
-    condition     = output.cluster_name == "api-staging" && output.service_name == "api-staging" && output.migration_task_family == "api-staging-migrate"
+    condition     = output.cluster_name == "api-staging" && output.service_name == "api-staging" && output.migration_task_family == "api-staging-migrate" && output.roles_task_family == "api-staging-roles"
     error_message = "Names follow <project>-<environment>."
   }
 

@@ -11,6 +11,7 @@ variables {
   listener_priority = 4242
   image_tag         = "v1"
   migration_command = ["python", "-m", "services.orders.manage", "db", "upgrade"]
+  roles_command     = ["python", "-m", "services.orders.manage", "db-roles"]
   foundation = {
     vpc_id                   = "vpc-0123456789abcdef0"
     private_subnet_ids       = ["subnet-0a", "subnet-0b"]
@@ -80,8 +81,17 @@ run "shares_the_platform" {
   }
 
   assert {
-    condition     = keys(output.summary.secrets) == ["AUTH_PUBLIC_KEYS", "DB_PASSWORD", "RATE_LIMIT_STORAGE_URI"] && output.summary.secrets.RATE_LIMIT_STORAGE_URI == var.foundation.rate_limit_store.uri_secret_arn && output.summary.secrets.AUTH_PUBLIC_KEYS == var.foundation.public_keys_secret_arn
-    error_message = "A service beside the API gets the environment's public keys, the shared rate-limit store and its database password, never the signing key."
+    condition     = keys(output.summary.secrets) == ["AUTH_PUBLIC_KEYS", "RATE_LIMIT_STORAGE_URI"] && output.summary.secrets.RATE_LIMIT_STORAGE_URI == var.foundation.rate_limit_store.uri_secret_arn && output.summary.secrets.AUTH_PUBLIC_KEYS == var.foundation.public_keys_secret_arn
+    error_message = "A service beside the API gets the environment's public keys and the shared rate-limit store, never the signing key nor a database password (it logs in with IAM tokens)."
+  }
+
+  assert {
+    condition = (
+      output.summary.roles_task_family == "api-test-orders-roles"
+      && output.summary.database.migration_role == "api_test_orders_migrator"
+      && output.summary.database.service_role == "api_test_orders_service"
+    )
+    error_message = "The deploy finds the service's roles task, which creates its two database roles."
   }
 }
 
@@ -128,6 +138,7 @@ run "the_api_is_the_same_module_with_the_signing_key_and_the_last_rule" {
     path_patterns          = ["/*"]
     listener_priority      = 50000
     migration_command      = ["python", "-m", "services.api.manage", "db", "upgrade"]
+    roles_command          = ["python", "-m", "services.api.manage", "db-roles"]
     signing_key_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-test/auth-signing-key-AbCdEf"
   }
 

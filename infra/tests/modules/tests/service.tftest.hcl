@@ -33,6 +33,7 @@ variables {
     user                = "app"
     password_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-AbCdEf"
     security_group_id   = "sg-0db"
+    resource_id         = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"
   }
 }
 
@@ -122,11 +123,82 @@ run "service" {
     condition = {
       for s in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets : s.name => s.valueFrom
       } == {
+      AUTH_PUBLIC_KEYS       = var.secrets.AUTH_PUBLIC_KEYS
+      RATE_LIMIT_STORAGE_URI = var.rate_limit_store.uri_secret_arn
+    }
+    error_message = "The given secrets, and no database password, must be injected into the app."
+  }
+
+  assert {
+    condition = {
+      for s in jsondecode(aws_ecs_task_definition.roles.container_definitions)[0].secrets : s.name => s.valueFrom
+      } == {
       DB_PASSWORD            = "${var.database.password_secret_arn}:password::"
       AUTH_PUBLIC_KEYS       = var.secrets.AUTH_PUBLIC_KEYS
       RATE_LIMIT_STORAGE_URI = var.rate_limit_store.uri_secret_arn
     }
-    error_message = "The database password and the given secrets must be injected as container secrets."
+    error_message = "The roles task, alone, gets the master password, besides the app's secrets."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.roles.container_definitions)[0].image == var.image
+      && jsondecode(aws_ecs_task_definition.roles.container_definitions)[0].command == ["python", "-m", "services.api.manage", "db-roles"]
+      && jsondecode(aws_ecs_task_definition.roles.container_definitions)[0].name == "roles"
+      && aws_ecs_task_definition.roles.task_role_arn == null
+      && output.roles_task_family == "api-test-roles"
+    )
+    error_message = "The roles task runs db-roles in the same image, with no task role, in the family the deploy reads."
+  }
+
+  assert {
+    condition = {
+      for e in jsondecode(aws_ecs_task_definition.roles.container_definitions)[0].environment : e.name => e.value
+      if startswith(e.name, "DB_")
+      } == {
+      DB_HOST           = var.database.host
+      DB_PORT           = "5432"
+      DB_NAME           = "app"
+      DB_USER           = "app"
+      DB_SSLMODE        = "require"
+      DB_AUTH           = "password"
+      DB_MIGRATION_ROLE = "api_test_migrator"
+      DB_SERVICE_ROLE   = "api_test_service"
+    }
+    error_message = "The roles task logs in as the master user with its password and names the two roles."
+  }
+
+  assert {
+    condition = {
+      for e in jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].environment : e.name => e.value
+      if contains(["DB_USER", "DB_AUTH", "AWS_REGION"], e.name)
+    } == { DB_USER = "api_test_migrator", DB_AUTH = "iam", AWS_REGION = "eu-west-1" }
+    error_message = "The migration task logs in as the migration role with IAM tokens."
+  }
+
+  assert {
+    condition     = aws_ecs_task_definition.migrate.task_role_arn == aws_iam_role.migrate.arn && aws_ecs_task_definition.app.task_role_arn == aws_iam_role.task.arn
+    error_message = "The migration task and the app run as task roles of their own."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role_policy.task.policy).Statement[0].Action == "rds-db:connect"
+      && jsondecode(aws_iam_role_policy.task.policy).Statement[0].Resource == "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/api_test_service"
+      && length(jsondecode(aws_iam_role_policy.task.policy).Statement) == 1
+      && aws_iam_role_policy.task.role == aws_iam_role.task.id
+    )
+    error_message = "The app's task role may log in to the database as the service role, and nothing else."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role_policy.migrate.policy).Statement[0].Action == "rds-db:connect"
+      && jsondecode(aws_iam_role_policy.migrate.policy).Statement[0].Resource == "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/api_test_migrator"
+      && length(jsondecode(aws_iam_role_policy.migrate.policy).Statement) == 1
+      && aws_iam_role_policy.migrate.role == aws_iam_role.migrate.id
+    )
+    error_message = "The migration task's role may log in as the migration role, and nothing else."
   }
 
   assert {
@@ -136,7 +208,7 @@ run "service" {
 
   assert {
     condition     = jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].secrets == jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets
-    error_message = "The migration task needs the same secrets."
+    error_message = "The migration task needs the same secrets (and no database password either)."
   }
 
   assert {
@@ -150,16 +222,18 @@ run "service" {
   assert {
     condition = {
       for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value
-      if contains(["APP_ENV", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE"], e.name)
+      if contains(["APP_ENV", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE", "DB_AUTH", "AWS_REGION"], e.name)
       } == {
       APP_ENV    = "production"
       DB_HOST    = var.database.host
       DB_PORT    = "5432"
       DB_NAME    = "app"
-      DB_USER    = "app"
+      DB_USER    = "api_test_service"
       DB_SSLMODE = "require"
+      DB_AUTH    = "iam"
+      AWS_REGION = "eu-west-1"
     }
-    error_message = "The app must get APP_ENV=production and where the database is, with sslmode=require."
+    error_message = "The app must get APP_ENV=production and where the database is, as the service role with IAM tokens over TLS."
   }
 
   assert {
@@ -256,6 +330,12 @@ run "commands_are_variables" {
   variables {
     app_command       = ["gunicorn", "--bind", "0.0.0.0:8000", "services.api.wsgi:app"]
     migration_command = ["flask", "db", "upgrade"]
+    roles_command     = ["flask", "db-roles"]
+  }
+
+  assert {
+    condition     = tolist(jsondecode(aws_ecs_task_definition.roles.container_definitions)[0].command) == var.roles_command
+    error_message = "roles_command must reach the roles container."
   }
 
   assert {
