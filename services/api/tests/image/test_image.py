@@ -347,7 +347,7 @@ def test_no_compiler_in_the_image(buildah, container):
     assert result.stdout.strip() == ""
 
 
-def test_project_layers_add_at_most_100_mb_over_the_base(buildah, base, image, request):
+def test_project_layers_add_at_most_130_mb_over_the_base(buildah, base, image, request):
     base_layers = buildah.layer_sizes(base)
     layers = buildah.layer_sizes(image.image)
     assert layers[: len(base_layers)] == base_layers
