@@ -22,13 +22,13 @@ def iam_token_source(region: str) -> TokenSource:
     """Tokens for RDS IAM authentication, signed with the task role's credentials in `region`."""
     client = boto3.client("rds", region_name=region)
 
-    def token(host: str, port: int, user: str) -> str:
-        token: str = client.generate_db_auth_token(
+    def signed_token(host: str, port: int, user: str) -> str:
+        signed: str = client.generate_db_auth_token(
             DBHostname=host, Port=port, DBUsername=user, Region=region
         )
-        return token
+        return signed
 
-    return token
+    return signed_token
 
 
 def use_token_source(engine: Engine, source: TokenSource) -> None:
