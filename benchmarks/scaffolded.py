@@ -15,14 +15,14 @@ from importlib import import_module
 from pathlib import Path
 
 import psycopg2
-from tools.scaffold.cli import template_context
-from tools.scaffold.fields import parse_fields
-from tools.scaffold.names import derive_names
-from tools.scaffold.render import render_files
 
 from benchmarks.seed import seed_items, settle
 from libs.config import load_settings
 from libs.db.setup import upgrade_to_head
+from tools.scaffold.cli import template_context
+from tools.scaffold.fields import parse_fields
+from tools.scaffold.names import derive_names
+from tools.scaffold.render import render_files
 
 SERVICE_NAME = "scaffolded"
 RESOURCE = "item"

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tools.scaffold.cli import main as scaffold
 
 from infra.tests.harness import INFRA, copy_infra
+from tools.scaffold.cli import main as scaffold
 
 CHECKOV_PEX = INFRA / "checkov" / "checkov.pex"
 SKIPS = INFRA / "checkov" / "skips.txt"

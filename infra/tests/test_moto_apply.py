@@ -12,10 +12,6 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped]
 import pytest
-from tools.deploy.errors import DeployError, SecretNotSet
-from tools.deploy.outputs import target
-from tools.deploy.secrets import require_value
-from tools.scaffold.cli import main as scaffold
 
 from infra.tests.harness import Terraform
 from infra.tests.moto_server import (
@@ -25,6 +21,10 @@ from infra.tests.moto_server import (
     provider_override,
 )
 from infra.tests.scripts import run_script
+from tools.deploy.errors import DeployError, SecretNotSet
+from tools.deploy.outputs import target
+from tools.deploy.secrets import require_value
+from tools.scaffold.cli import main as scaffold
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's account when the credentials name none

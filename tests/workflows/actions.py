@@ -2,7 +2,8 @@
 
 checkout: a clone of the rehearsal's origin at the commit; setup-python: the versions the step
 names, from this machine's interpreters; init-pants: a `pants` on PATH; setup-terraform: the
-local binary, if its version matches; artifacts: a folder; AWS credentials: the moto server's.
+local binary, if its version matches, installing providers as this machine can; artifacts: a
+folder; AWS credentials: the moto server's, for boto3 and for Terraform's S3 state backend.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from infra.tests.harness import write_cli_config
 
 
 class StepFailed(RuntimeError):
@@ -116,14 +119,19 @@ def setup_python(site: Site, job: JobState, inputs: Mapping[str, Any]) -> None:
 
 
 # The official launcher installed by init-pants bootstraps Pants with an interpreter of its own;
-# the repo's ./pants stands in for it, told where that interpreter is. Heavy goals run on the
-# rehearsal's sample targets instead of the whole repo (see README, CI/CD).
+# the repo's ./pants stands in for it, told where that interpreter is. The heavy goals (test,
+# lint, check) of the whole repo or of a changed-since selection run on the rehearsal's sample
+# targets instead (see README, CI/CD); every other command runs as written.
 PANTS_SHIM = """#!/usr/bin/env bash
 set -euo pipefail
+heavy=false
+for argument in "$@"; do
+  case $argument in test|lint|check) heavy=true ;; esac
+done
 narrowed=()
 for argument in "$@"; do
   case $argument in
-    ::|--changed-since=*|--changed-dependents=*) ;;
+    ::|--changed-since=*|--changed-dependents=*) $heavy || narrowed+=("$argument") ;;
     *) narrowed+=("$argument") ;;
   esac
 done
@@ -166,6 +174,10 @@ def setup_terraform(site: Site, job: JobState, inputs: Mapping[str, Any]) -> Non
     (bin_dir / "terraform").unlink(missing_ok=True)
     (bin_dir / "terraform").symlink_to(binary)
     job.path.insert(0, str(bin_dir))
+    # `terraform init` installs the AWS provider as this machine can: from its provider mirror
+    # where there is one (no registry answers here), else from the registry as on GitHub.
+    job.env["TF_CLI_CONFIG_FILE"] = str(write_cli_config(job.tools))
+    site.own(job.tools)
 
 
 def upload_artifact(site: Site, job: JobState, inputs: Mapping[str, Any]) -> None:
@@ -214,6 +226,15 @@ def configure_aws_credentials(site: Site, job: JobState, inputs: Mapping[str, An
         AWS_DEFAULT_REGION=region,
         AWS_ENDPOINT_URL=site.aws_endpoint,
     )
+    # Terraform's S3 state backend is told moto's address, and that moto serves buckets by
+    # path (bucket.127.0.0.1 is no host name), at every init.
+    backend = job.tools / "moto-backend.tfbackend"
+    backend.write_text(
+        f'endpoints = {{\n  s3  = "{site.aws_endpoint}"\n  sts = "{site.aws_endpoint}"\n}}\n'
+        "use_path_style = true\n"
+    )
+    site.own(backend)
+    job.env["TF_CLI_ARGS_init"] = f"-backend-config={backend}"
 
 
 EQUIVALENTS: dict[str, Callable[[Site, JobState, Mapping[str, Any]], None]] = {

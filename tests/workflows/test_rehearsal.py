@@ -9,6 +9,7 @@ GitHub and AWS can show.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,15 +17,27 @@ import tarfile
 import tempfile
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from libs.testing.containers import BASE_PATH, cache_dir, debian_rootfs, unavailable_reason
+from libs.testing.ecs_fleet import (
+    Fleet,
+    fleet_standins,
+    ready_standin,
+    stage_environment,
+    terraform_state,
+)
+from libs.testing.moto_server import REGION, clients, moto_server, reset
 from libs.testing.postgres import postgres_server
+from libs.testing.registry import oci_registry
+from libs.testing.registry import tags as registry_tags
 from tests.workflows.actions import Site, git
 from tests.workflows.rehearsal import Rehearsal, failures, ran
 from tests.workflows.runner_user import Account, account, sudo_broker
+from tools.scaffold.cli import main as scaffold
 
 SAMPLE_TARGETS = [
     "tests/workflows/test_runner_environment.py",
@@ -116,9 +129,14 @@ def rehearse(
     event_name: str,
     only: set[str] | None = None,
     forced: dict[str, str] | None = None,
+    *,
+    before: str = "0" * 40,
+    aws_endpoint: str | None = None,
+    variables: dict[str, str] | None = None,
 ) -> Rehearsal:
     """Run ci.yml for `event_name` on `commit`; `only` restricts it to those jobs, `forced` sets
-    variables over every step's own."""
+    variables over every step's own; a push comes after `before`; `aws_endpoint` is the moto
+    server the AWS credentials action points at; `variables` are the repository's `vars`."""
     work = Path(tempfile.mkdtemp(dir=scratch))
     work.chmod(0o755)
     runner.own(work)
@@ -129,7 +147,7 @@ def rehearse(
         artifacts=work / "artifacts",
         toolcache=kept / "toolcache",
         own=runner.own,
-        aws_endpoint=None,
+        aws_endpoint=aws_endpoint,
         narrow_pants=SAMPLE_TARGETS,
     )
     event = {
@@ -139,9 +157,7 @@ def rehearse(
         "run_id": "1",
         "repository": "acme/items",
         "event": (
-            {"pull_request": {"number": 1}}
-            if event_name == "pull_request"
-            else {"before": "0" * 40}
+            {"pull_request": {"number": 1}} if event_name == "pull_request" else {"before": before}
         ),
     }
     extra = {name: os.environ[name] for name in MACHINE_ENV if name in os.environ}
@@ -154,6 +170,7 @@ def rehearse(
             home=runner.home,
             scratch=work,
             event=event,
+            variables=variables or {},
             services={"postgres": {"ports": {"5432": str(postgres)}}},
             extra_env={**extra, **sudo_env},
             only=only,
@@ -304,3 +321,165 @@ def test_a_broken_test_job_fails_its_rehearsal(
 
     problems = failures(rehearsal.results)
     assert any(expected in problem for problem in problems), problems
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """What CD's deploy jobs reach: moto (with the ECS stand-ins), a registry standing in for
+    ECR, the load balancer's /ready stand-in."""
+
+    moto: str
+    fleet: Fleet
+    registry: str
+    ready: str
+
+
+@pytest.fixture(scope="module")
+def cloud(scratch: Path) -> Iterator[Cloud]:
+    registry_root = scratch / "registry"
+    registry_root.mkdir()
+    with (
+        moto_server() as moto,
+        fleet_standins() as fleet,
+        oci_registry(registry_root) as registry,
+        ready_standin(fleet) as ready,
+    ):
+        yield Cloud(moto, fleet, registry, ready)
+
+
+STATE_BUCKET = "rehearsal-terraform-state"
+ENVIRONMENTS = ("staging", "production")
+
+
+def provision(cloud: Cloud, services: tuple[str, ...]) -> None:
+    """Each environment as Terraform leaves it: its resources in moto, and a state object in
+    the state bucket (at the key in infra/envs/<environment>/backend.tf) holding its outputs."""
+    reset(cloud.moto)
+    aws = clients(cloud.moto)
+    s3 = aws("s3")
+    s3.create_bucket(Bucket=STATE_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    for environment in ENVIRONMENTS:
+        outputs = stage_environment(aws, environment, services, cloud.registry, cloud.ready)
+        s3.put_object(
+            Bucket=STATE_BUCKET,
+            Key=f"api/{environment}.tfstate",
+            Body=json.dumps(terraform_state(outputs)).encode(),
+        )
+
+
+def scaffold_commit(origin: Path, commit: str, scratch: Path, service: str) -> str:
+    """A commit on top of `commit` that adds `service` with the scaffolder, made main's newest."""
+    work = Path(tempfile.mkdtemp(dir=scratch))
+    git("clone", "--quiet", str(origin), str(work))
+    git("checkout", "--quiet", "--detach", commit, cwd=work)
+    assert scaffold(["new-service", service, "--resource", "order", "--repo-root", str(work)]) == 0
+    git("add", "--all", cwd=work)
+    identity = ["-c", "user.name=rehearsal", "-c", "user.email=rehearsal@example.invalid"]
+    git(*identity, "commit", "--quiet", "-m", f"scaffold: {service}", cwd=work)
+    added = git("rev-parse", "HEAD", cwd=work).strip()
+    git("push", "--quiet", "origin", f"HEAD:refs/heads/rehearsal-{added[:12]}", cwd=work)
+    git(f"--git-dir={origin}", "update-ref", "refs/heads/main", added)
+    return added
+
+
+def running_image(cloud: Cloud, environment: str, service: str) -> tuple[str, dict[str, str]]:
+    """The image the ECS service runs, and the tags of its task definition."""
+    ecs = clients(cloud.moto)("ecs")
+    (found,) = ecs.describe_services(cluster=environment, services=[f"{service}-service"])[
+        "services"
+    ]
+    revision = found["taskDefinition"]
+    definition = ecs.describe_task_definition(taskDefinition=revision)["taskDefinition"]
+    listed = ecs.list_tags_for_resource(resourceArn=revision)["tags"]
+    return definition["containerDefinitions"][0]["image"], {t["key"]: t["value"] for t in listed}
+
+
+def test_cd_builds_and_deploys_a_scaffolded_service_to_staging_then_production(
+    runner: Account,
+    kept: Path,
+    scratch: Path,
+    origin: tuple[Path, str],
+    postgres: int,
+    base_image: str,
+    cloud: Cloud,
+) -> None:
+    bare, commit = origin
+    added = scaffold_commit(bare, commit, scratch, "orders")
+    provision(cloud, ("api", "orders"))
+
+    try:
+        rehearsal = rehearse(
+            runner,
+            kept,
+            scratch,
+            bare,
+            added,
+            postgres,
+            "push",
+            {"deploy/image", "deploy/staging", "deploy/production"},
+            {"BASE_IMAGE": base_image},
+            before=commit,
+            aws_endpoint=cloud.moto,
+            variables={
+                "AWS_DEPLOY_ROLE_ARN": "arn:aws:iam::123456789012:role/deploy",
+                "AWS_REGION": REGION,
+                "TF_STATE_BUCKET": STATE_BUCKET,
+            },
+        )
+    finally:
+        git(f"--git-dir={bare}", "update-ref", "refs/heads/main", commit)
+
+    problems = failures(rehearsal.results)
+    assert not problems, "\n".join(problems)
+    # The image job built the new service alone: nothing the API's image holds changed.
+    built = rehearsal.site.artifacts / "images"
+    assert (built / "services.txt").read_text().split() == ["orders"]
+    for environment in ENVIRONMENTS:
+        image, tags = running_image(cloud, environment, "orders")
+        assert image == f"{cloud.registry}/{environment}-orders:{added}"
+        assert tags["commit"] == added and "stable-at" in tags
+        assert added in registry_tags(cloud.registry, f"{environment}-orders")
+        assert running_image(cloud, environment, "api")[0].endswith(":initial")
+    shipped = [job for job, step in ran(rehearsal.results) if step.startswith("Push each image")]
+    assert shipped == ["deploy/staging", "deploy/production"]
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        pytest.param({}, None, id="main"),
+        pytest.param(
+            {
+                "tests/workflows/test_runner_environment.py": (
+                    "import os\n",
+                    "import os\nimport sys\n",
+                )
+            },
+            "ruff failed",
+            id="an-unused-import",
+        ),
+    ],
+)
+def test_the_checks_job_lints_and_type_checks_and_fails_on_a_lint_error(
+    runner: Account,
+    kept: Path,
+    scratch: Path,
+    origin: tuple[Path, str],
+    postgres: int,
+    edits: dict[str, tuple[str, str]],
+    expected: str | None,
+) -> None:
+    bare, commit = origin
+    checked = change(bare, commit, edits, scratch) if edits else commit
+
+    rehearsal = rehearse(runner, kept, scratch, bare, checked, postgres, "pull_request", {"checks"})
+
+    problems = failures(rehearsal.results)
+    if expected is None:
+        assert not problems, "\n".join(problems)
+        steps = [step for job, step in ran(rehearsal.results) if job == "checks"]
+        assert "BUILD files, lint, type check" in steps
+        assert any(step.startswith("Security audit") for step in steps), steps
+    else:
+        assert [p for p in problems if "BUILD files, lint, type check" in p], problems
+        assert any(expected in problem for problem in problems), problems

@@ -44,7 +44,7 @@ def clients(region: str) -> tuple[Any, Any]:
 def outputs_of(arguments: argparse.Namespace) -> dict[str, Any]:
     if arguments.outputs:
         return dict(json.loads(Path(arguments.outputs).read_text()))
-    return terraform_outputs(arguments.environment)
+    return terraform_outputs(arguments.environment, Path(arguments.repo))
 
 
 def deploy_service(
@@ -152,12 +152,16 @@ def parser() -> argparse.ArgumentParser:
         "--smoke-timeout", type=float, default=float(os.environ.get("SMOKE_TIMEOUT", 300))
     )
     top.add_argument("--poll", type=float, default=float(os.environ.get("POLL_SECONDS", 6)))
+    top.add_argument(
+        "--repo",
+        default=".",
+        help="the git checkout: infra/envs and main's history for the order check",
+    )
     commands = top.add_subparsers(dest="command", required=True)
     ship = commands.add_parser("deploy", help="deploy the built images of a commit")
     ship.add_argument("environment", choices=ENVIRONMENTS)
     ship.add_argument("commit")
     ship.add_argument("--images", required=True, help="the directory .ci/build-images wrote")
-    ship.add_argument("--repo", default=".", help="the git checkout (for the order check)")
     back = commands.add_parser("rollback", help="go back to the last stable revision")
     back.add_argument("environment", choices=ENVIRONMENTS)
     back.add_argument("--service", default=API)

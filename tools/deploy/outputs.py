@@ -13,7 +13,6 @@ from typing import Any
 from tools.deploy.errors import DeployError
 
 API = "api"
-REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,13 @@ class Target:
         return self.repository_url.split("/", 1)[1]
 
 
-def terraform_outputs(environment: str) -> dict[str, Any]:
-    """`terraform output -json` of infra/envs/<environment>, initialised on TF_STATE_BUCKET."""
-    root = REPO / "infra" / "envs" / environment
+def terraform_outputs(environment: str, repo: Path) -> dict[str, Any]:
+    """`terraform output -json` of <repo>/infra/envs/<environment>, initialised on TF_STATE_BUCKET.
+
+    The checkout is named, not derived from this file: under `pants run` the tool runs from a
+    pex venv that holds no infra/.
+    """
+    root = repo.resolve() / "infra" / "envs" / environment
     if not (root / "main.tf").is_file():
         raise DeployError(f"unknown environment {environment!r} (no {root}/main.tf)")
     if not (root / ".terraform").is_dir():

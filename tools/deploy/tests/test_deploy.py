@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from moto.moto_api import state_manager
 
+from libs.testing.registry import tags as registry_tags
 from tools.deploy.cli import main as deploy_tool
 from tools.deploy.tests.conftest import SERVICES, Main, images
 
@@ -29,13 +29,13 @@ def ship(
     return run(
         outputs,
         *extra,
+        "--repo",
+        str(main.clone),
         "deploy",
         "staging",
         commit,
         "--images",
         str(built),
-        "--repo",
-        str(main.clone),
     )
 
 
@@ -67,9 +67,8 @@ def test_a_deploy_pushes_migrates_rolls_out_checks_and_records_it_stable(
     assert running.endswith("api-app:2")
     assert image_of(aws, running) == f"{registry}/staging-api:{commit}"
     assert "stable-at" in tags(aws, running) and tags(aws, running)["commit"] == commit
-    pushed = requests.get(f"http://{registry}/v2/staging-api/tags/list", timeout=5).json()
-    assert commit in pushed["tags"]
-    migration = aws("ecs").describe_task_definition(taskDefinition="api-migrate")
+    assert commit in registry_tags(registry, "staging-api")
+    migration = aws("ecs").describe_task_definition(taskDefinition="staging-api-migrate")
     assert migration["taskDefinition"]["revision"] == 2
     assert "migrations applied" in capsys.readouterr().err
 
@@ -101,8 +100,10 @@ def test_a_deploy_before_the_token_keys_are_set_is_refused(
     err = capsys.readouterr().err
     assert "run infra/scripts/init-secrets.sh staging" in err
     assert service_of(aws)["taskDefinition"].endswith("api-app:1")
-    families = aws("ecs").list_task_definitions(familyPrefix="api-app")["taskDefinitionArns"]
-    assert [arn.rsplit("/", 1)[1] for arn in families] == ["api-app:1"]
+    families = aws("ecs").list_task_definitions(familyPrefix="staging-api-app")[
+        "taskDefinitionArns"
+    ]
+    assert [arn.rsplit("/", 1)[1] for arn in families] == ["staging-api-app:1"]
 
 
 def test_a_one_off_task_past_its_limit_is_stopped(
@@ -140,10 +141,12 @@ def test_a_deploy_creates_the_database_roles_before_the_migration(
 
     err = capsys.readouterr().err  # the order: the roles task ends before the migration starts
     assert err.index("database roles ready") < err.index("running the migration")
-    roles = aws("ecs").describe_task_definition(taskDefinition="api-roles")["taskDefinition"]
+    roles = aws("ecs").describe_task_definition(taskDefinition="staging-api-roles")[
+        "taskDefinition"
+    ]
     assert roles["revision"] == 2  # the new image's own roles command
     assert roles["containerDefinitions"][0]["image"] == f"{registry}/staging-api:{commit}"
-    assert families_run(aws) - {"api-app"} == {"api-roles", "api-migrate"}
+    assert families_run(aws) - {"staging-api-app"} == {"staging-api-roles", "staging-api-migrate"}
 
 
 def test_a_failed_roles_task_stops_the_deploy_before_the_migration(
@@ -155,7 +158,7 @@ def test_a_failed_roles_task_stops_the_deploy_before_the_migration(
     assert ship(environment, main, commit, tmp_path) == 1
 
     assert "the roles failed (exit code 1" in capsys.readouterr().err
-    assert "api-migrate" not in families_run(aws)
+    assert "staging-api-migrate" not in families_run(aws)
     assert service_of(aws)["taskDefinition"].endswith("api-app:1")
 
 
@@ -212,7 +215,7 @@ def test_rollback_refuses_a_revision_never_recorded_stable(
     assert ship(environment, main, main.commits[0], tmp_path) == 0
 
     # api-app:1 is Terraform's, with the never-pushed `initial` image.
-    assert run(environment, "rollback", "staging", "--revision", "api-app:1") == 1
+    assert run(environment, "rollback", "staging", "--revision", "staging-api-app:1") == 1
 
     assert "never recorded as deployed and stable" in capsys.readouterr().err
 
@@ -235,7 +238,7 @@ def test_a_commit_that_is_no_longer_mains_newest_is_refused(
     built = images(tmp_path / "images", older)
 
     code = run(
-        environment, "deploy", "staging", older, "--images", str(built), "--repo", str(main.clone)
+        environment, "--repo", str(main.clone), "deploy", "staging", older, "--images", str(built)
     )
 
     assert code == 1
@@ -266,9 +269,9 @@ def test_every_service_listed_is_deployed_with_its_own_migration(
         running = service_of(aws, f"{service}-service")["taskDefinition"]
         assert running.endswith(f"{service}-app:2")
         assert image_of(aws, running).endswith(f"/staging-{service}:{commit}")
-        migration = aws("ecs").describe_task_definition(taskDefinition=f"{service}-migrate")[
-            "taskDefinition"
-        ]
+        migration = aws("ecs").describe_task_definition(
+            taskDefinition=f"staging-{service}-migrate"
+        )["taskDefinition"]
         assert migration["revision"] == 2
 
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from infra.tests.harness import (
     Terraform,
     TerraformMissing,
@@ -18,7 +19,6 @@ from infra.tests.harness import (
     find_terraform,
     write_cli_config,
 )
-
 from tools.scaffold.cli import main, template_context
 from tools.scaffold.names import derive_names
 from tools.scaffold.render import scaffold
