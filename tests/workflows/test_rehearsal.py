@@ -16,7 +16,7 @@ import subprocess
 import tarfile
 import tempfile
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,20 +103,33 @@ def postgres() -> Iterator[int]:
         yield server.port
 
 
-def change(origin: Path, commit: str, edits: dict[str, tuple[str, str]], scratch: Path) -> str:
-    """A commit on top of `commit` in `origin` with each file's `old` text replaced by `new`."""
+def commit_on_top(
+    origin: Path, commit: str, scratch: Path, message: str, make: Callable[[Path], None]
+) -> str:
+    """A commit on top of `commit`, pushed to `origin` on a branch of its own: what `make` does
+    to a clone at `commit`."""
     work = Path(tempfile.mkdtemp(dir=scratch))
     git("clone", "--quiet", str(origin), str(work))
     git("checkout", "--quiet", "--detach", commit, cwd=work)
-    for name, (old, new) in edits.items():
-        text = (work / name).read_text()
-        assert old in text, f"{old!r} is not in {name}"
-        (work / name).write_text(text.replace(old, new, 1))
+    make(work)
+    git("add", "--all", cwd=work)
     identity = ["-c", "user.name=rehearsal", "-c", "user.email=rehearsal@example.invalid"]
-    git(*identity, "commit", "--quiet", "-am", "rehearsal: a broken workflow", cwd=work)
-    changed = git("rev-parse", "HEAD", cwd=work).strip()
-    git("push", "--quiet", "origin", f"HEAD:refs/heads/rehearsal-{changed[:12]}", cwd=work)
-    return changed
+    git(*identity, "commit", "--quiet", "-m", message, cwd=work)
+    made = git("rev-parse", "HEAD", cwd=work).strip()
+    git("push", "--quiet", "origin", f"HEAD:refs/heads/rehearsal-{made[:12]}", cwd=work)
+    return made
+
+
+def change(origin: Path, commit: str, edits: dict[str, tuple[str, str]], scratch: Path) -> str:
+    """A commit on top of `commit` in `origin` with each file's `old` text replaced by `new`."""
+
+    def edit(work: Path) -> None:
+        for name, (old, new) in edits.items():
+            text = (work / name).read_text()
+            assert old in text, f"{old!r} is not in {name}"
+            (work / name).write_text(text.replace(old, new, 1))
+
+    return commit_on_top(origin, commit, scratch, "rehearsal: a broken workflow", edit)
 
 
 def rehearse(
@@ -369,15 +382,12 @@ def provision(cloud: Cloud, services: tuple[str, ...]) -> None:
 
 def scaffold_commit(origin: Path, commit: str, scratch: Path, service: str) -> str:
     """A commit on top of `commit` that adds `service` with the scaffolder, made main's newest."""
-    work = Path(tempfile.mkdtemp(dir=scratch))
-    git("clone", "--quiet", str(origin), str(work))
-    git("checkout", "--quiet", "--detach", commit, cwd=work)
-    assert scaffold(["new-service", service, "--resource", "order", "--repo-root", str(work)]) == 0
-    git("add", "--all", cwd=work)
-    identity = ["-c", "user.name=rehearsal", "-c", "user.email=rehearsal@example.invalid"]
-    git(*identity, "commit", "--quiet", "-m", f"scaffold: {service}", cwd=work)
-    added = git("rev-parse", "HEAD", cwd=work).strip()
-    git("push", "--quiet", "origin", f"HEAD:refs/heads/rehearsal-{added[:12]}", cwd=work)
+
+    def add_service(work: Path) -> None:
+        arguments = ["new-service", service, "--resource", "order", "--repo-root", str(work)]
+        assert scaffold(arguments) == 0
+
+    added = commit_on_top(origin, commit, scratch, f"scaffold: {service}", add_service)
     git(f"--git-dir={origin}", "update-ref", "refs/heads/main", added)
     return added
 
