@@ -139,7 +139,7 @@ def by_package(rows: Rows, count: int) -> list[tuple[str, float]]:
 
 def orm_overhead_ms(rows: Rows, count: int) -> float:
     """What the kit's create (`Records.create`) spends around PostgreSQL: its cumulative time
-    less the driver's calls (SQLAlchemy's session, flush and result machinery, mostly)."""
+    less the driver's calls (SQLAlchemy's session, statement and result machinery, mostly)."""
     create_s = sum(
         cumulative_s
         for (file_name, _, function), (_, _, _, cumulative_s, _) in rows.items()
@@ -176,7 +176,7 @@ def report(
         f"transaction (BEGIN, INSERT, COMMIT: three round trips, as the API's create sends it), "
         f"{trips['autocommit']:.2f} ms in autocommit (one round trip, as the bare handler's).",
         "",
-        f"Inside `Records.create`, around PostgreSQL (SQLAlchemy's session, flush and result "
+        f"Inside `Records.create`, around PostgreSQL (SQLAlchemy's session, statement and result "
         f"machinery): {orm_overhead_ms(rows, count):.3f} ms per create, profiled.",
         "",
         "| package | own ms per create | share |",

@@ -2,8 +2,8 @@
 
 A record that belongs to someone else is as missing as one that does not exist (404). Reads
 return rows (columns by name, no ORM objects to build); lists are pages in a whitelisted order
-with their total in the same statement; writes load ORM objects, checked against the record's
-ETag and version.
+with their total in the same statement; a create is one INSERT ... RETURNING the new row;
+updates and deletes load ORM objects, checked against the record's ETag and version.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Generic, NoReturn, TypeVar, cast
 from flask import current_app
 from flask_smorest import abort
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,6 +29,8 @@ ModelT = TypeVar("ModelT")
 SETTING = "DB_AUTOCOMMIT_READS"
 # The label of the total beside each row of a page; field names cannot start with "_".
 TOTAL = "_page_total"
+# The version the ORM gives a new row of a versioned mapper (`version_id_col`).
+FIRST_VERSION = 1
 
 
 def contains(text: str) -> str:
@@ -66,6 +68,8 @@ class Records(Generic[ModelT]):
         owned = (table.c.id == bindparam("record_id"), table.c.owner_id == bindparam("owner_id"))
         self._one_row = select(table).where(*owned)
         self._one_object = select(self.model).where(*owned)
+        # A new record has no version to check: the ORM's unit of work would buy nothing.
+        self._insert = insert(table).returning(*table.c)
         self._statements = cache(self._page_statements)
 
     @property
@@ -141,18 +145,18 @@ class Records(Generic[ModelT]):
         abort(404, message=f"{self.label} {record_id} not found.")
         raise AssertionError("unreachable: abort raises")
 
-    def create(self, data: Mapping[str, Any]) -> ModelT:
-        """Store a new record owned by the caller."""
-        record: ModelT = self.model(**data, owner_id=current_user_id())
-        self.db.session.add(record)
+    def create(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Store a new record owned by the caller; its columns by name, as stored."""
+        values = {**data, "owner_id": current_user_id(), "version": FIRST_VERSION}
         try:
+            row = self.db.session.execute(self._insert, values).mappings().one()
             self.db.session.commit()
         except IntegrityError:
             # Where records reference their owner: the owner is gone (else a 409 follows).
             self.db.session.rollback()
             confirm_caller()
             raise
-        return record
+        return cast(Mapping[str, Any], row)
 
     def update(self, record_id: int, data: Mapping[str, Any]) -> ModelT:
         """Write `data` over the caller's record; 428 or 412 unless If-Match names its version."""

@@ -177,7 +177,7 @@ def resource_context(
             "location = url_for",
             [
                 f'"{names.plural}.{names.resource_class}ById"',
-                f"{names.resource}_id={names.resource}.id",
+                f'{names.resource}_id={names.resource}["id"]',
             ],
             indent=8,
         ),

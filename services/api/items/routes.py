@@ -33,10 +33,10 @@ class Items(MethodView):
     @blp.auth_required
     @blp.arguments(ItemSchema())
     @blp.versioned(201, ItemSchema, headers=LOCATION_HEADER)
-    def post(self, data: dict[str, Any]) -> tuple[Item, dict[str, str]]:
+    def post(self, data: dict[str, Any]) -> tuple[Mapping[str, Any], dict[str, str]]:
         """Create an item"""
         item = items.create(data)
-        location = url_for("items.ItemById", item_id=item.id)
+        location = url_for("items.ItemById", item_id=item["id"])
         return item, {"Location": location}
 
 
