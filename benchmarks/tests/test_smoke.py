@@ -74,7 +74,12 @@ def test_a_short_run_measures_every_endpoint_and_stops_its_servers(tmp_path, cap
     table = (tmp_path / MARKDOWN_NAME).read_text()
     assert "| get_one |" in table
     assert "API/peer" in table
-    assert "| list_50 | " in table.split("scaffolded/API (target)")[1]
+    # One table: a row per endpoint and server, the scaffolded service on the two it runs.
+    for name in ("get_one", "list_50", "create", "health"):
+        for server in ("API", "peer", "bare"):
+            assert f"| {name} | {server} |" in table, (name, server)
+    assert "| list_50 | scaffolded |" in table
+    assert "| create | scaffolded |" not in table
     assert table in capsys.readouterr().out
     assert (tmp_path / CHART_NAME).read_bytes().startswith(b"\x89PNG")
     assert server_children() == []
