@@ -4,17 +4,21 @@ order as the runner's non-root user, with each `uses:` action replaced by its lo
 A `run:` step gets GitHub's shell (`bash --noprofile --norc -eo pipefail`), its default
 variables, the workflow's, job's and step's `env:` and what earlier steps wrote to GITHUB_ENV,
 GITHUB_PATH and GITHUB_OUTPUT. A job that calls a local reusable workflow runs that workflow's
-jobs. `if:`, `needs`, job outputs and `timeout-minutes` work as on GitHub.
+jobs. `if:`, `needs`, job outputs and `timeout-minutes` work as on GitHub. As GitHub's runner
+does, a job ends by stopping the processes its steps left running (daemons such as pantsd).
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from tests.workflows.actions import EQUIVALENTS, JobState, Site, StepFailed, git
 from tests.workflows.expressions import Evaluator
@@ -22,6 +26,10 @@ from tests.workflows.runner_user import SECURE_PATH, Account
 from tests.workflows.workflow import action, jobs, load, steps
 
 SHELL = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]
+# GitHub's runner gives every process of a job this variable, and at the job's end stops those
+# that still carry its value ("Cleaning up orphan processes").
+TRACKING_VARIABLE = "RUNNER_TRACKING_ID"
+STOP_WAIT_S = 10
 
 
 @dataclass
@@ -119,6 +127,7 @@ class JobRun:
         shutil.rmtree(root, ignore_errors=True)
         (root / "tools").mkdir(parents=True)
         (root / "temp").mkdir()
+        (root / "workspace").mkdir()  # empty until a checkout, as on GitHub
         rehearsal.runner.own(root)
         self.root = root
         self.state = JobState(workspace=root / "workspace", tools=root / "tools")
@@ -136,6 +145,7 @@ class JobRun:
         self.evaluator = Evaluator(self.contexts, self.state.workspace, self.status)
         self.workflow_env = dict(document.get("env") or {})
         self.timeout = 60 * float(job.get("timeout-minutes", 360))
+        self.tracking_id = f"rehearsal_{uuid.uuid4().hex}"
 
     def status(self) -> str:
         return "failure" if self.failed else "success"
@@ -144,8 +154,11 @@ class JobRun:
         self.contexts["env"] = self.evaluator.substitute(
             {**self.workflow_env, **(self.job.get("env") or {})}
         )
-        for index, step in enumerate(steps(dict(self.job))):
-            self.step(index, step)
+        try:
+            for index, step in enumerate(steps(dict(self.job))):
+                self.step(index, step)
+        finally:
+            stop_orphans(self.tracking_id)
         outputs = self.evaluator.substitute(dict(self.job.get("outputs") or {}))
         return {"result": self.status(), "outputs": outputs}
 
@@ -231,6 +244,7 @@ class JobRun:
             "GITHUB_OUTPUT": str(files["output"]),
             "RUNNER_TEMP": str(self.root / "temp"),
             "RUNNER_OS": "Linux",
+            TRACKING_VARIABLE: self.tracking_id,
         }
         extra = {k: v for k, v in self.rehearsal.extra_env.items() if k != "REHEARSAL_SUDO_BIN"}
         env = {
@@ -243,6 +257,30 @@ class JobRun:
         env.update(self.rehearsal.forced_env)
         env["PATH"] = ":".join([*path, env["PATH"]] if "PATH" in step_env else path)
         return env
+
+
+def stop_orphans(tracking_id: str) -> int:
+    """Stop the processes a job left running (those whose environment carries its tracking id):
+    SIGTERM, then SIGKILL after STOP_WAIT_S; return how many there were."""
+    orphans = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get(TRACKING_VARIABLE) == tracking_id:
+                orphans.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue  # gone, or another user's: not the job's
+    for process in orphans:
+        try:
+            process.terminate()
+        except psutil.NoSuchProcess:
+            continue
+    _, alive = psutil.wait_procs(orphans, timeout=STOP_WAIT_S)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            continue
+    return len(orphans)
 
 
 def _ends(output: str, size: int = 3000) -> str:
