@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,10 @@ class Rehearsal:
         return path
 
 
+# What the rehearsal files' `rehearse` fixture is: ci.yml run for an event on a commit.
+Rehearse = Callable[..., Rehearsal]
+
+
 def _needs(job: Mapping[str, Any]) -> set[str]:
     needs = job.get("needs") or []
     return {needs} if isinstance(needs, str) else set(needs)
@@ -158,7 +162,7 @@ class JobRun:
             for index, step in enumerate(steps(dict(self.job))):
                 self.step(index, step)
         finally:
-            stop_orphans(self.tracking_id)
+            stop_orphans(self.tracking_id, self.root)
         outputs = self.evaluator.substitute(dict(self.job.get("outputs") or {}))
         return {"result": self.status(), "outputs": outputs}
 
@@ -259,16 +263,13 @@ class JobRun:
         return env
 
 
-def stop_orphans(tracking_id: str) -> int:
-    """Stop the processes a job left running (those whose environment carries its tracking id):
-    SIGTERM, then SIGKILL after STOP_WAIT_S; return how many there were."""
-    orphans = []
-    for process in psutil.process_iter():
-        try:
-            if process.environ().get(TRACKING_VARIABLE) == tracking_id:
-                orphans.append(process)
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            continue  # gone, or another user's: not the job's
+def stop_orphans(tracking_id: str, root: Path) -> int:
+    """Stop the processes a job left running: those whose environment carries its tracking id,
+    and those working inside its directory `root` (a daemon that sets its process title, as
+    pantsd does, overwrites the environment the kernel shows). SIGTERM, then SIGKILL after
+    STOP_WAIT_S; return how many there were."""
+    root = root.resolve()
+    orphans = [process for process in psutil.process_iter() if _left_by(process, tracking_id, root)]
     for process in orphans:
         try:
             process.terminate()
@@ -281,6 +282,15 @@ def stop_orphans(tracking_id: str) -> int:
         except psutil.NoSuchProcess:
             continue
     return len(orphans)
+
+
+def _left_by(process: psutil.Process, tracking_id: str, root: Path) -> bool:
+    try:
+        if process.environ().get(TRACKING_VARIABLE) == tracking_id:
+            return True
+        return Path(process.cwd()).is_relative_to(root)
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False  # gone, or another user's: not the job's
 
 
 def _ends(output: str, size: int = 3000) -> str:
