@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,12 +80,19 @@ def _interpreter(version: str, site: Site) -> Path:
     source = candidates[-1]
     target = site.toolcache / source.name
     if not target.exists():
-        partial = target.with_suffix(".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(source, partial, symlinks=True)
-        _relocate(partial / "bin", f"{source}/lib")
+        # A copy of this job's own, renamed into place: rehearsals running side by side may
+        # copy the same version at once, and the first to finish provides it.
+        partial = Path(tempfile.mkdtemp(prefix=f"{source.name}.", dir=site.toolcache))
+        shutil.copytree(source, partial / "copy", symlinks=True)
+        _relocate(partial / "copy" / "bin", f"{source}/lib")
         site.own(partial)
-        partial.rename(target)
+        try:
+            (partial / "copy").rename(target)
+        except OSError:
+            if not target.is_dir():
+                raise
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
     return target / "bin"
 
 
