@@ -51,6 +51,19 @@ def test_ratios_are_warm_noop_over_cold_and_the_median_of_changed_over_warm_full
     }
 
 
+def test_a_run_without_pairs_reports_cold_and_warm_noop_and_leaves_the_pair_goal_unmeasured():
+    steps = [
+        Step("cold", [], 300, 0, TestCounts(1, 1, 0, 0, 1, 600.0)),
+        Step("warm_noop", [], 3, 0, TestCounts(1, 0, 1, 0, 0, 0.0)),
+    ]
+
+    ratios = summary(steps)
+
+    assert ratios["warm_noop_over_cold"] == 0.01
+    assert ratios["changed_only_over_warm_full"] is None
+    assert ratios["met"] == {"warm_noop_over_cold": True, "changed_only_over_warm_full": None}
+
+
 def test_recorded_commands_hold_no_paths_of_this_machine(tmp_path):
     command = ["/home/me/repo/pants", f"--local-store-dir={tmp_path}/lmdb_store", "test", "::"]
     assert shown(command, "/home/me/repo/pants", tmp_path) == [
