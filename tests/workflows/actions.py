@@ -83,10 +83,10 @@ def _interpreter(version: str, site: Site) -> Path:
         # A copy of this job's own, renamed into place: rehearsals running side by side may
         # copy the same version at once, and the first to finish provides it.
         partial = Path(tempfile.mkdtemp(prefix=f"{source.name}.", dir=site.toolcache))
-        shutil.copytree(source, partial / "copy", symlinks=True)
-        _relocate(partial / "copy" / "bin", f"{source}/lib")
-        site.own(partial)
         try:
+            shutil.copytree(source, partial / "copy", symlinks=True)
+            _relocate(partial / "copy" / "bin", f"{source}/lib")
+            site.own(partial)
             (partial / "copy").rename(target)
         except OSError:
             if not target.is_dir():

@@ -13,10 +13,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import psutil
 
@@ -104,8 +104,20 @@ class Rehearsal:
         return path
 
 
-# What the rehearsal files' `rehearse` fixture is: ci.yml run for an event on a commit.
-Rehearse = Callable[..., Rehearsal]
+class Rehearse(Protocol):
+    """The rehearsal files' `rehearse` fixture: ci.yml run for an event on a commit."""
+
+    def __call__(
+        self,
+        commit: str,
+        event_name: str,
+        only: set[str] | None = None,
+        forced: dict[str, str] | None = None,
+        *,
+        before: str = ...,
+        aws_endpoint: str | None = None,
+        variables: dict[str, str] | None = None,
+    ) -> Rehearsal: ...
 
 
 def _needs(job: Mapping[str, Any]) -> set[str]:

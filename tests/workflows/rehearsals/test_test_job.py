@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.workflows.commits import change
 from tests.workflows.rehearsal import Rehearse, failures, ran
+from tests.workflows.rehearsals.commits import change
 
 
 def test_the_test_job_on_a_pull_request(rehearse: Rehearse, origin: tuple[Path, str]) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import tarfile
 from pathlib import Path
 
-from tests.workflows.commits import change
 from tests.workflows.rehearsal import Rehearse, failures
+from tests.workflows.rehearsals.commits import change
 
 
 def test_the_cd_image_job_builds_each_service_with_pants_then_buildah(

@@ -22,8 +22,8 @@ from libs.testing.moto_server import REGION, clients, moto_server, reset
 from libs.testing.registry import oci_registry
 from libs.testing.registry import tags as registry_tags
 from tests.workflows.actions import git
-from tests.workflows.commits import commit_on_top
 from tests.workflows.rehearsal import Rehearse, failures, ran
+from tests.workflows.rehearsals.commits import commit_on_top
 from tools.scaffold.cli import main as scaffold
 
 STATE_BUCKET = "rehearsal-terraform-state"

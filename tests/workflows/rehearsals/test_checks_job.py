@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.workflows.commits import change
 from tests.workflows.rehearsal import Rehearse, failures, ran
+from tests.workflows.rehearsals.commits import change
 
 
 @pytest.mark.parametrize(
