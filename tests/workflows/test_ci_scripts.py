@@ -54,8 +54,3 @@ def test_build_image_refuses_an_invalid_tag() -> None:
     assert result.returncode == 2
     assert "not a valid image tag" in result.stderr
 
-
-def test_pants_slots_are_twice_the_cores_unless_set() -> None:
-    assert run(".ci/pants-slots").stdout == f"{2 * os.cpu_count()}\n"  # type: ignore[operator]
-    chosen = run(".ci/pants-slots", PANTS_PROCESS_EXECUTION_LOCAL_PARALLELISM="3")
-    assert chosen.stdout == "3\n"
