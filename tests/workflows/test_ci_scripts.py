@@ -53,4 +53,3 @@ def test_build_image_refuses_an_invalid_tag() -> None:
 
     assert result.returncode == 2
     assert "not a valid image tag" in result.stderr
-
