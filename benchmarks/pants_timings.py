@@ -10,8 +10,9 @@ of this or any other checkout are neither used nor disturbed; `--no-daemon` runs
 Then a warm no-op rerun; then, N times back to back, a full warm run that re-executes every
 test (`--test-force`; tool and requirement PEXes cached) and a changed-only run after a
 different one-line change, in alternating order, so each ratio compares runs made under about
-the same machine load (each step records the load average before and after it). The change is
-reverted before the script returns, also on failure or Ctrl-C.
+the same machine load (each step records the load average before and after it, and the CPU time
+the machine spent busy: run it on an otherwise idle machine). The change is reverted before the
+script returns, also on failure or Ctrl-C.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _RESULT = re.compile(
 TARGETS = {"warm_noop_over_cold": 0.15, "changed_only_over_warm_full": 0.30}
 _STEP_TIMEOUT_S = 3600
 PARALLELISM_ENV = "PANTS_PROCESS_EXECUTION_LOCAL_PARALLELISM"
+PROC_STAT = Path("/proc/stat")
 GIT = shutil.which("git") or "git"
 
 
@@ -64,7 +66,8 @@ class TestCounts:
 
 @dataclass(frozen=True)
 class Step:
-    """One timed Pants invocation, with the 1-minute load average before and after it."""
+    """One timed Pants invocation, with the 1-minute load average before and after it and the
+    CPU time the whole machine spent busy meanwhile (None where /proc/stat is missing)."""
 
     name: str
     command: list[str]
@@ -72,6 +75,7 @@ class Step:
     exit_code: int
     tests: TestCounts
     load: tuple[float, float] = (0.0, 0.0)
+    cpu_seconds: float | None = None
 
 
 def count_tests(output: str) -> TestCounts:
@@ -93,6 +97,18 @@ def count_tests(output: str) -> TestCounts:
             processes += 1
             process_seconds += float(match["seconds"] or 0)
     return TestCounts(total, ran, cached, failed, processes, round(process_seconds, 1))
+
+
+def busy_cpu_seconds(stat: str) -> float:
+    """Seconds of CPU time all cores spent busy since boot, from /proc/stat's first line: user,
+    nice, system, irq and softirq (not idle, iowait or time the hypervisor stole)."""
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in stat.split()[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float | None:
+    """busy_cpu_seconds of this machine now; None where there is no /proc/stat (macOS)."""
+    return busy_cpu_seconds(PROC_STAT.read_text()) if PROC_STAT.exists() else None
 
 
 def share(part: float, whole: float) -> float | None:
@@ -135,16 +151,22 @@ def run_step(name: str, command: list[str], log_dir: Path) -> Step:
     """Run one Pants command, keep its output in `log_dir`, and time it."""
     print(f"pants_timings: {name}: {' '.join(command)}", file=sys.stderr, flush=True)
     load_before = os.getloadavg()[0]
+    busy_before = machine_busy_seconds()
     started = time.monotonic()
     completed = subprocess.run(
         command, capture_output=True, text=True, timeout=_STEP_TIMEOUT_S, check=False
     )
     seconds = round(time.monotonic() - started, 1)
+    busy_after = machine_busy_seconds()
+    cpu = None if busy_before is None or busy_after is None else round(busy_after - busy_before)
     load = (round(load_before, 2), round(os.getloadavg()[0], 2))
     output = completed.stdout + completed.stderr
     (log_dir / f"{name}.log").write_text(output)
-    step = Step(name, command, seconds, completed.returncode, count_tests(output), load)
-    print(f"pants_timings: {name}: {seconds} s, load {load}, {step.tests}", file=sys.stderr)
+    step = Step(name, command, seconds, completed.returncode, count_tests(output), load, cpu)
+    print(
+        f"pants_timings: {name}: {seconds} s, {cpu} CPU s, load {load}, {step.tests}",
+        file=sys.stderr,
+    )
     return step
 
 
@@ -270,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ).stdout.strip(),
         "vcpus": os.cpu_count(),
         "pantsd": args.daemon,
-        # Pants' slots for processes (its default: the number of cores); .ci/test sets more.
+        # Pants' slots for processes: the variable where set, else its default, one a core.
         "local_parallelism": os.environ.get(PARALLELISM_ENV, "cores"),
         "test_database_url_set": bool(os.environ.get("TEST_DATABASE_URL")),
         "change_file": str(args.change_file),

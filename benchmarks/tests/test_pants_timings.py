@@ -1,6 +1,16 @@
 """Pants' test summary is counted right, and the issue's ratios come from the right runs."""
 
-from benchmarks.pants_timings import Step, TestCounts, count_tests, pants_options, shown, summary
+import os
+
+from benchmarks.pants_timings import (
+    Step,
+    TestCounts,
+    busy_cpu_seconds,
+    count_tests,
+    pants_options,
+    shown,
+    summary,
+)
 
 OUTPUT = """\
 01:02:14.21 [INFO] Completed: Run Pytest - benchmarks/tests/test_data.py - succeeded.
@@ -83,3 +93,12 @@ def test_every_cache_and_the_daemon_are_private_to_the_measurement(tmp_path):
         assert len(values) == 1
         assert values[0].startswith(str(tmp_path))
     assert pants_options(tmp_path, daemon=False)[0] == "--no-pantsd"
+
+
+def test_busy_cpu_time_counts_work_not_idle_waits_or_stolen_time():
+    # user nice system idle iowait irq softirq steal guest guest_nice, in clock ticks
+    stat = "cpu  1000 200 300 9000 500 40 60 700 0 0\ncpu0 500 100 150 4500 250 20 30 350 0 0\n"
+
+    busy = busy_cpu_seconds(stat)
+
+    assert busy == 1600 / os.sysconf("SC_CLK_TCK")
